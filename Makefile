@@ -1,0 +1,35 @@
+# U-Net, block by block: two commands do everything.
+#   make lab    install into .venv and open JupyterLab on the series
+#   make test   install, run every unit test and every notebook (nbval, strict)
+# Also: make notebooks (re-execute every notebook in place), make sync, make clean.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install lab test notebooks sync clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed (found " + sys.version.split()[0] + "). Try: make PYTHON=python3.12 test")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadscope
+
+sync: $(STAMP)
+	$(BIN)/python tools/sync_notebooks.py
+
+notebooks: sync
+	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+
+clean:
+	rm -rf $(VENV) build *.egg-info unet_helpers/__pycache__ tests/__pycache__

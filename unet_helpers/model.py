@@ -1,0 +1,63 @@
+"""Assemble the full U-Net from the blocks: encoders, bridge, decoders and the output head."""
+
+import keras
+from keras import layers
+
+from .blocks import conv_block, decoder_block, encoder_block
+from .checks import check_depth_and_filters, check_input_shape, check_output_activation
+from .formulas import level_filters
+
+__all__ = ["build_unet", "output_head"]
+
+
+def output_head(inputs, num_classes=1, activation="sigmoid", name="head"):
+    """A 1x1 convolution that turns features into one value per class and pixel.
+
+    ``(batch, H, W, C) -> (batch, H, W, num_classes)``
+
+    ``activation``: 'sigmoid' (binary mask, probabilities), 'softmax' (classes, probabilities
+    that sum to 1 over the last axis) or 'linear' / None (logits, or regression values).
+    """
+    activation = check_output_activation(activation, num_classes)
+    return layers.Conv2D(num_classes, 1, padding="same", activation=activation, name=name)(inputs)
+
+
+def build_unet(input_shape, *, base_filters=64, depth=4, num_classes=1,
+               output_activation="sigmoid", batch_norm=True, padding="same",
+               batch_norm_momentum=0.99, name="U-Net"):
+    """Build a U-Net as a Keras ``Model``.
+
+    ``(batch, H, W, C) -> (batch, H, W, num_classes)``; H and W must divide by ``2**depth``.
+
+    With the defaults, ``build_unet((512, 512, 3))`` is the reference model: encoders with
+    64, 128, 256, 512 filters, a 1024-filter bridge, mirrored decoders and a 1x1 sigmoid head,
+    31,055,297 parameters. Layer names are ``enc1_conv1``, ..., ``bridge_...``, ``dec4_up``, ...,
+    ``head``; decoder k sits at the same level (and uses the skip of) encoder k.
+
+    ``padding="valid"`` (the paper's unpadded network) is reserved for a later notebook and
+    raises ``NotImplementedError`` for now.
+    """
+    check_depth_and_filters(depth, base_filters)
+    if padding not in ("same", "valid"):
+        raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}.")
+    if padding == "valid":
+        raise NotImplementedError(
+            "padding='valid' (the original paper's unpadded U-Net with cropped skips) is not "
+            "built yet; use padding='same'."
+        )
+    input_shape = check_input_shape(input_shape, depth)
+    activation = check_output_activation(output_activation, num_classes)
+    filters = level_filters(base_filters, depth)
+    options = dict(batch_norm=batch_norm, padding=padding, momentum=batch_norm_momentum)
+
+    inputs = keras.Input(input_shape, name="input")
+    skips = []
+    x = inputs
+    for level in range(1, depth + 1):                     # going down: H, W halve each level
+        skip, x = encoder_block(x, filters[level - 1], name=f"enc{level}", **options)
+        skips.append(skip)
+    x = conv_block(x, filters[depth], name="bridge", **options)  # the bottom of the U
+    for level in range(depth, 0, -1):                     # going up: H, W double each level
+        x = decoder_block(x, skips[level - 1], filters[level - 1], name=f"dec{level}", **options)
+    outputs = output_head(x, num_classes, activation)
+    return keras.Model(inputs, outputs, name=name)
