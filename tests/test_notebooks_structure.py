@@ -1,0 +1,110 @@
+"""The notebooks' structure: names, shared first and last cells, badges, links, index, outputs.
+
+nbval (run by `make test` over notebooks/) proves the committed outputs are still true; these
+tests prove the outputs come from one clean run and that what every notebook shares is right.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import series  # noqa: E402
+import sync_notebooks  # noqa: E402
+
+PATHS = series.notebook_paths()
+IDS = [p.name for p in PATHS]
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def cells(path):
+    return series.read_notebook(path)["cells"]
+
+
+def text(cell):
+    return series.cell_text(cell)
+
+
+def test_the_series_exists_and_is_numbered_from_00():
+    assert len(PATHS) >= 7
+    numbers = [int(series.NAME.match(p.name).group(1)) for p in PATHS]
+    assert numbers == list(range(len(numbers)))
+    assert all(series.NAME.match(p.name) for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_shared_cells_badges_navigation_and_indexes_are_up_to_date():
+    assert sync_notebooks.main(["--check"]) == 0, "run: make sync"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_first_cells(path):
+    nb_cells = cells(path)
+    first = text(nb_cells[0])
+    assert first.startswith("# ")
+    assert f"]({series.colab_url(path)})" in first
+    assert series.colab_url(path).endswith("/blob/main/notebooks/" + path.name)
+    intro = text(nb_cells[1])
+    assert "**You will learn**" in intro and "**Run time:**" in intro
+    setup = [c for c in nb_cells if c["cell_type"] == "code"][0]
+    assert text(setup) == sync_notebooks.setup_source()
+    assert "## Setup" in text(nb_cells[2])
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_last_cells(path):
+    headings = [line for c in cells(path) if c["cell_type"] == "markdown"
+                for line in text(c).splitlines() if line.startswith("## ")]
+    assert headings[-2:] == ["## Summary", "## Exercises"]
+    assert text(cells(path)[-1]).startswith(sync_notebooks.NAV_MARKER)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_outputs_come_from_one_clean_run(path):
+    code = [c for c in cells(path) if c["cell_type"] == "code" and text(c).strip()]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+    for i, cell in enumerate(code):
+        for output in cell["outputs"]:
+            assert output["output_type"] != "error", f"code cell {i + 1} has an error output"
+            assert output.get("name") != "stderr", f"code cell {i + 1} printed to stderr"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_local_links_resolve(path):
+    for cell in cells(path):
+        if cell["cell_type"] != "markdown":
+            continue
+        for target in LINK.findall(text(cell)):
+            if target.startswith(("http://", "https://", "#", "mailto:")):
+                continue
+            assert (path.parent / target.split("#")[0]).exists(), f"broken link {target}"
+
+
+def test_readme_links_resolve():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for target in LINK.findall(readme):
+        if not target.startswith(("http://", "https://", "#")):
+            assert (ROOT / target).exists(), f"README links to missing {target}"
+
+
+@pytest.mark.parametrize("path", PATHS[1:], ids=IDS[1:])
+def test_exercise_with_a_checked_solution(path):
+    nb_cells = cells(path)
+    solutions = [i for i, c in enumerate(nb_cells) if "solution" in c["metadata"].get("tags", [])]
+    assert solutions, "no cell tagged 'solution'"
+    printed = "".join("".join(o.get("text", "")) for c in nb_cells[solutions[0]:]
+                      if c["cell_type"] == "code" for o in c["outputs"])
+    assert "matches the reference" in printed
+
+
+def test_index_lists_every_notebook():
+    start = text(cells(PATHS[0])[0])
+    assert start.startswith("# ")
+    series_map = [text(c) for c in cells(PATHS[0]) if text(c).startswith(sync_notebooks.MAP_MARKER)]
+    assert len(series_map) == 1
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in PATHS:
+        assert f"]({path.name})" in series_map[0]
+        assert f"](notebooks/{path.name})" in readme

@@ -1,0 +1,66 @@
+"""pyproject.toml and environment.yml list the same dependencies; setup files do what they say."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIREMENT = re.compile(r"^([A-Za-z0-9_.\-]+)\s*([<>=!~].*)?$")
+
+
+def parse(requirement):
+    name, spec = REQUIREMENT.match(requirement.strip()).groups()
+    return name.lower().replace("_", "-"), (spec or "").replace(" ", "")
+
+
+def pyproject_requirements():
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    found = {}
+    for block in re.findall(r"(?:dependencies|dev) = \[(.*?)\]", text, re.S):
+        for item in re.findall(r'"([^"]+)"', block):
+            name, spec = parse(item)
+            found[name] = spec
+    return found
+
+
+def conda_requirements():
+    found = {}
+    text = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    for line in text.split("dependencies:", 1)[1].splitlines():
+        item = line.strip()
+        if not item.startswith("- ") or item.endswith(":") or item.startswith("- -"):
+            continue
+        name, spec = parse(item[2:])
+        if name not in ("python", "pip"):
+            found[name] = spec
+    return found
+
+
+def test_pyproject_and_environment_agree():
+    assert pyproject_requirements() == conda_requirements()
+
+
+def test_floors_that_colab_satisfies():
+    requirements = pyproject_requirements()
+    assert "tensorflow-cpu" not in requirements
+    assert requirements["tensorflow"] == ">=2.16"
+    assert requirements["keras"] == ">=3"
+    assert requirements["ipywidgets"] == ">=7.7"
+    assert all(not spec or spec.startswith(">=") for spec in requirements.values())
+
+
+def test_ci_runs_make_test_and_makefile_has_the_targets():
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in ("lab:", "test:", "notebooks:", "sync:"):
+        assert f"\n{target}" in makefile
+
+
+def test_importing_the_helpers_prints_and_changes_nothing():
+    import subprocess
+    import sys
+
+    code = ("import matplotlib; before = dict(matplotlib.rcParams); import unet_helpers; "
+            "assert dict(matplotlib.rcParams) == before; print('ok')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"TF_CPP_MIN_LOG_LEVEL": "2", "PATH": ""}, cwd=ROOT)
+    assert result.stdout == "ok\n", result.stdout + result.stderr
