@@ -1,14 +1,18 @@
-"""Small synthetic images for the series: "cells" (bright ellipses) and their binary masks.
+"""Small synthetic data sets for the series, made in memory in a second, deterministic by seed.
 
-Generated in memory, deterministic by seed, no download. Shapes: images ``(N, H, W, 1)``
-float32 in [0, 1], masks ``(N, H, W, 1)`` float32 with values 0 or 1.
+- ``synthetic_cells``: "cells" (bright ellipses) and binary masks (segmentation)
+- ``synthetic_shapes``: circles, squares, triangles and class-id masks (multi-class)
+- ``synthetic_distance``: cells and the signed distance to their edges (dense regression)
+
+No download. Shapes: images ``(N, H, W, 1)`` float32 in [0, 1]; masks and targets
+``(N, H, W, 1)`` float32.
 """
 
 import numpy as np
 from scipy import ndimage
-from skimage.draw import ellipse
+from skimage.draw import disk, ellipse, polygon, rectangle
 
-__all__ = ["synthetic_cells"]
+__all__ = ["SHAPE_CLASSES", "synthetic_cells", "synthetic_shapes", "synthetic_distance"]
 
 
 def synthetic_cells(n=8, size=128, *, seed=0, cells=(3, 9), noise=0.08):
@@ -42,3 +46,63 @@ def synthetic_cells(n=8, size=128, *, seed=0, cells=(3, 9), noise=0.08):
         images[i, :, :, 0] = np.clip(image, 0.0, 1.0)
         masks[i, :, :, 0] = mask
     return images, masks
+
+
+SHAPE_CLASSES = ("background", "circle", "square", "triangle")
+
+
+def synthetic_shapes(n=8, size=64, *, seed=0, shapes=(2, 5), noise=0.06):
+    """``n`` grayscale images of circles, squares and triangles, with class-id masks.
+
+    Class ids follow ``SHAPE_CLASSES``: 0 background, 1 circle, 2 square, 3 triangle. All shapes
+    have similar brightness, so the network must tell them apart by form, not by intensity.
+    Returns ``(images, masks)``: ``(n, size, size, 1)`` float32 images in [0, 1] and
+    ``(n, size, size, 1)`` float32 masks holding the class ids.
+    """
+    if n < 1 or size < 16:
+        raise ValueError(f"Need n >= 1 and size >= 16, got n={n}, size={size}.")
+    rng = np.random.default_rng(seed)
+    images = np.zeros((n, size, size, 1), np.float32)
+    masks = np.zeros((n, size, size, 1), np.float32)
+    for i in range(n):
+        image = np.zeros((size, size), np.float32)
+        mask = np.zeros((size, size), np.float32)
+        for _ in range(rng.integers(shapes[0], shapes[1] + 1)):
+            kind = int(rng.integers(1, 4))
+            radius = rng.uniform(0.08, 0.16) * size
+            cy, cx = rng.uniform(radius, size - radius, 2)
+            if kind == 1:
+                rows, cols = disk((cy, cx), radius, shape=(size, size))
+            elif kind == 2:
+                half = radius * 0.85
+                rows, cols = rectangle((cy - half, cx - half), (cy + half, cx + half),
+                                       shape=(size, size))
+                rows, cols = rows.astype(int).ravel(), cols.astype(int).ravel()
+            else:
+                angles = rng.uniform(0, 2 * np.pi) + np.array([0, 2, 4]) * np.pi / 3
+                rows, cols = polygon(cy + radius * 1.2 * np.sin(angles),
+                                     cx + radius * 1.2 * np.cos(angles), shape=(size, size))
+            image[rows, cols] = rng.uniform(0.6, 0.9)
+            mask[rows, cols] = kind
+        image = ndimage.gaussian_filter(image, sigma=0.7) + 0.1
+        image = image + rng.normal(0.0, noise, image.shape)
+        images[i, :, :, 0] = np.clip(image, 0.0, 1.0)
+        masks[i, :, :, 0] = mask
+    return images, masks
+
+
+def synthetic_distance(n=8, size=64, *, seed=0):
+    """Cell images with a dense regression target: the signed distance to the nearest cell edge.
+
+    The target is in pixels, positive inside a cell and negative outside, so it is unbounded
+    in both directions: a job for a linear head, not a sigmoid.
+    Returns ``(images, targets)``, each ``(n, size, size, 1)`` float32.
+    """
+    images, masks = synthetic_cells(n, size, seed=seed)
+    targets = np.zeros_like(masks)
+    for i in range(n):
+        inside = masks[i, :, :, 0] > 0.5
+        distance_inside = ndimage.distance_transform_edt(inside)
+        distance_outside = ndimage.distance_transform_edt(~inside)
+        targets[i, :, :, 0] = distance_inside - distance_outside
+    return images, targets
