@@ -1,14 +1,15 @@
 # U-Net, block by block: two commands do everything.
 #   make lab    install into .venv and open JupyterLab on the series
 #   make test   install, run every unit test and every notebook (nbval, strict)
-# Also: make notebooks (re-execute every notebook in place), make sync, make clean.
+# Also: make notebooks (re-execute every notebook in place), make sync, make sample-data,
+# make bench, make clean.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lab test notebooks sync clean
+.PHONY: install lab test notebooks sync sample-data clean
 
 install: $(STAMP)
 
@@ -33,6 +34,9 @@ sync: $(STAMP)
 
 notebooks: sync
 	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+
+sample-data: $(STAMP)
+	$(BIN)/python -m unet_helpers.sample_data --out data/cells
 
 clean:
 	rm -rf $(VENV) build *.egg-info unet_helpers/__pycache__ tests/__pycache__

@@ -7,9 +7,9 @@ from PIL import Image
 from unet_helpers.folders import load_folder, pair_files, read_mask
 
 
-def save(path, array, mode=None):
+def save(path, array):
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(array, mode=mode).save(path)
+    Image.fromarray(array).save(path)
 
 
 @pytest.fixture
