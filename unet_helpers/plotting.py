@@ -3,7 +3,8 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["show_feature_maps", "plot_block_parameters", "show_image_and_mask"]
+__all__ = ["show_feature_maps", "plot_block_parameters", "show_image_and_mask", "plot_history",
+           "show_predictions", "error_map"]
 
 
 def show_feature_maps(maps, n=8, title="feature maps", cmap="viridis"):
@@ -59,5 +60,62 @@ def show_image_and_mask(image, mask, title="", alpha=0.4):
         ax.set_axis_off()
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history, metrics=("loss",), ax=None, xlabel="epoch"):
+    """Training curves from ``model.fit``'s history: each metric and its ``val_`` twin per epoch."""
+    logs = history.history if hasattr(history, "history") else history
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3), dpi=100)
+    epochs = np.arange(1, len(logs[metrics[0]]) + 1)
+    for name in metrics:
+        ax.plot(epochs, logs[name], marker="o", label=f"training {name}")
+        if f"val_{name}" in logs:
+            ax.plot(epochs, logs[f"val_{name}"], marker="s", linestyle="--",
+                    label=f"held-out {name}")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(", ".join(metrics))
+    ax.set_xticks(epochs)
+    ax.legend()
+    ax.set_title("Training curves")
+    return ax
+
+
+# Okabe-Ito colours, distinguishable with common colour-vision deficiencies.
+_ERROR_COLOURS = {"true positive": (1.0, 1.0, 1.0), "false positive": (0.90, 0.62, 0.0),
+                  "false negative": (0.0, 0.45, 0.70), "true negative": (0.0, 0.0, 0.0)}
+
+
+def error_map(mask, predicted):
+    """An RGB image ``(H, W, 3)``: white = found, orange = false alarm, blue = missed, black = background."""
+    truth = np.asarray(mask).squeeze() > 0.5
+    guess = np.asarray(predicted).squeeze() > 0.5
+    rgb = np.zeros(truth.shape + (3,))
+    rgb[truth & guess] = _ERROR_COLOURS["true positive"]
+    rgb[~truth & guess] = _ERROR_COLOURS["false positive"]
+    rgb[truth & ~guess] = _ERROR_COLOURS["false negative"]
+    return rgb
+
+
+def show_predictions(images, masks, probabilities, threshold=0.5, n=3):
+    """One row per example: image, true mask, probabilities, predicted mask, errors."""
+    n = min(n, len(images))
+    fig, axes = plt.subplots(n, 5, figsize=(11, 2.3 * n), dpi=100, squeeze=False)
+    titles = ["image", "true mask", "probabilities", f"mask (p > {threshold})", "errors"]
+    for row in range(n):
+        predicted = probabilities[row] > threshold
+        panels = [(images[row].squeeze(), "gray", 0, 1), (masks[row].squeeze(), "gray", 0, 1),
+                  (probabilities[row].squeeze(), "magma", 0, 1), (predicted.squeeze(), "gray", 0, 1)]
+        for col, (data, cmap, vmin, vmax) in enumerate(panels):
+            axes[row, col].imshow(data, cmap=cmap, vmin=vmin, vmax=vmax)
+        axes[row, 4].imshow(error_map(masks[row], predicted))
+        for col in range(5):
+            axes[row, col].set_axis_off()
+            if row == 0:
+                axes[row, col].set_title(titles[col], fontsize=9)
+    fig.text(0.5, 0.0, "errors: white = found, orange = false alarm, blue = missed",
+             ha="center", fontsize=9)
     fig.tight_layout()
     return fig
