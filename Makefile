@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lab test notebooks sync sample-data clean
+.PHONY: install lab test notebooks sync sample-data bench clean
 
 install: $(STAMP)
 
@@ -37,6 +37,9 @@ notebooks: sync
 
 sample-data: $(STAMP)
 	$(BIN)/python -m unet_helpers.sample_data --out data/cells
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/train_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info unet_helpers/__pycache__ tests/__pycache__
