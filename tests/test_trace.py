@@ -67,3 +67,11 @@ def test_unit_formulas():
     assert decoder_block_params(1024, 512, 512) == 2_097_664 + 7_083_008
     assert level_filters(64, 4) == [64, 128, 256, 512, 1024]
     assert level_filters(16, 2) == [16, 32, 64]
+
+
+def test_conv_block_macs_match_the_reference_table():
+    from unet_helpers.formulas import conv_block_macs
+
+    assert round(conv_block_macs(512, 512, 3, 64) / 1e9, 2) == 10.12
+    for size, c_in, filters in [(256, 64, 128), (128, 128, 256), (64, 256, 512), (32, 512, 1024)]:
+        assert round(conv_block_macs(size, size, c_in, filters) / 1e9, 2) == 14.50

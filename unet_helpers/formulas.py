@@ -12,6 +12,7 @@ __all__ = [
     "encoder_block_params",
     "decoder_block_params",
     "head_params",
+    "conv_block_macs",
     "level_filters",
     "formula_trace",
 ]
@@ -54,6 +55,15 @@ def decoder_block_params(in_channels, skip_channels, filters, batch_norm=True):
 def head_params(in_channels, num_classes):
     """Parameters of the 1x1 output convolution."""
     return conv_params(1, in_channels, num_classes)
+
+
+def conv_block_macs(height, width, in_channels, filters):
+    """Multiply-accumulates of a conv block's two 3x3 convolutions on an H x W input.
+
+    Each output value of a k x k convolution needs k*k*C_in multiply-adds, and there are
+    H*W*C_out output values: H*W*9*C_in*F + H*W*9*F*F for the block.
+    """
+    return height * width * 9 * (in_channels * filters + filters * filters)
 
 
 def level_filters(base_filters=64, depth=4):
