@@ -1,0 +1,42 @@
+"""check_head_and_loss: good pairings pass, each mismatch names its fix."""
+
+import keras
+import pytest
+
+from unet_helpers.heads import check_head_and_loss
+
+L = keras.losses
+
+
+@pytest.mark.parametrize("activation, loss, classes, words", [
+    ("sigmoid", L.BinaryCrossentropy(), 1, "probabilities vs a 0/1 mask"),
+    (None, L.BinaryCrossentropy(from_logits=True), 1, "logits vs a 0/1 mask"),
+    ("softmax", L.SparseCategoricalCrossentropy(), 4, "probabilities vs class ids"),
+    ("linear", L.SparseCategoricalCrossentropy(from_logits=True), 4, "logits vs class ids"),
+    ("softmax", L.CategoricalCrossentropy(), 3, "one-hot masks"),
+    ("sigmoid", L.Dice(), 1, "Dice"),
+    (None, L.MeanSquaredError(), 1, "regression"),
+    ("sigmoid", L.MeanAbsoluteError(), 1, "only for targets inside [0, 1]"),
+])
+def test_good_pairings(activation, loss, classes, words):
+    assert words in check_head_and_loss(activation, loss, classes)
+
+
+@pytest.mark.parametrize("activation, loss, classes, message", [
+    ("sigmoid", L.BinaryCrossentropy(from_logits=True), 1, "apply a sigmoid again"),
+    ("softmax", L.SparseCategoricalCrossentropy(from_logits=True), 3, "apply a softmax again"),
+    (None, L.BinaryCrossentropy(), 1, "Pass from_logits=True"),
+    (None, L.SparseCategoricalCrossentropy(), 3, "Pass from_logits=True"),
+    ("softmax", L.BinaryCrossentropy(), 2, "With a softmax head use SparseCategoricalCrossentropy"),
+    ("sigmoid", L.SparseCategoricalCrossentropy(), 1, "needs one channel per class"),
+    ("sigmoid", L.CategoricalCrossentropy(), 3, "use a softmax head"),
+    (None, L.Dice(), 1, "Use a sigmoid"),
+])
+def test_mismatches_name_the_fix(activation, loss, classes, message):
+    with pytest.raises(ValueError, match=message):
+        check_head_and_loss(activation, loss, classes)
+
+
+def test_a_loss_name_string_is_refused():
+    with pytest.raises(ValueError, match="Pass a Keras loss object"):
+        check_head_and_loss("sigmoid", "binary_crossentropy")
