@@ -9,9 +9,11 @@ One module per concept:
 - ``trace``      shapes and parameters read from a built model, as tables
 - ``drawing``    a picture of the U with each block's shape
 - ``explorer``   the interactive shape explorer (ipywidgets)
-- ``data``       small synthetic images and masks
+- ``data``       small synthetic images with masks or targets
 - ``plotting``   feature maps, parameter bars, overlays
 - ``exercises``  checks for the "build it yourself" exercises
+- ``receptive_field``, ``upsampling``, ``heads``  what notebooks 02, 03 and 05 measure and check
+- ``folders``, ``pipeline``, ``losses``, ``training``, ``sample_data``  data and training
 
 Importing the package prints nothing, seeds nothing and changes no matplotlib settings.
 """
