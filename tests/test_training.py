@@ -1,0 +1,37 @@
+"""Training helpers, and a folder of PNG images with 0/255 masks training with no conversion."""
+
+import keras
+import numpy as np
+from PIL import Image
+
+from unet_helpers.folders import load_folder
+from unet_helpers.pipeline import make_dataset
+from unet_helpers.sample_data import write_sample_data
+from unet_helpers.training import (EpochProgress, build_small_unet, compile_binary,
+                                   evaluate_binary, predict_masks)
+
+
+def test_small_unet_defaults():
+    model = build_small_unet()
+    assert model.count_params() == 1_946_705
+    assert tuple(model.output.shape) == (None, 64, 64, 1)
+    momenta = {layer.momentum for layer in model.layers
+               if isinstance(layer, keras.layers.BatchNormalization)}
+    assert momenta == {0.9}
+
+
+def test_own_png_folder_with_0_255_masks_trains_without_conversion(tmp_path, capsys):
+    write_sample_data(tmp_path, count=8, size=32, seed=5)
+    with Image.open(tmp_path / "masks" / "cell_000.png") as mask:
+        assert set(np.unique(np.asarray(mask)).tolist()) == {0, 255}
+    images, masks = load_folder(tmp_path / "images", tmp_path / "masks")
+    model = compile_binary(build_small_unet(32, base_filters=4, depth=2))
+    history = model.fit(make_dataset(images, masks, 4), epochs=2, verbose=0, shuffle=False,
+                        callbacks=[EpochProgress(2)])
+    assert capsys.readouterr().out == "epoch 1/2 done\nepoch 2/2 done\n"
+    assert all(np.isfinite(history.history["loss"]))
+    assert history.history["loss"][-1] < 2.0  # BCE + Dice of targets in [0, 1], not 0..255
+    probabilities, predicted = predict_masks(model, images)
+    assert probabilities.shape == predicted.shape == (8, 32, 32, 1)
+    scores = evaluate_binary(model, images, masks)
+    assert 0.0 <= scores["dice"] <= 1.0 and 0.0 <= scores["iou"] <= scores["dice"] + 1e-9
