@@ -78,9 +78,20 @@ def test_num_classes_must_be_positive():
         build_unet((64, 64, 1), num_classes=0)
 
 
-def test_valid_padding_is_reserved():
-    with pytest.raises(NotImplementedError, match="padding='valid'"):
-        build_unet((572, 572, 1), padding="valid", batch_norm=False)
+def test_unpadded_size_that_does_not_work_names_sizes_that_do():
+    with pytest.raises(ValueError, match="Sizes that work nearby: 556 or 572"):
+        build_unet((570, 570, 1), padding="valid", batch_norm=False)
+
+
+def test_unpadded_size_rules():
+    from unet_helpers.checks import nearby_unpadded_sizes, unpadded_output_size
+
+    assert unpadded_output_size(572, 4) == 388
+    assert unpadded_output_size(570, 4) is None
+    assert unpadded_output_size(60, 4) is None            # too small: the bridge would vanish
+    assert nearby_unpadded_sizes(570, 4) == (556, 572)
+    assert nearby_unpadded_sizes(572, 4) == (572, 572)
+    assert unpadded_output_size(188, 4) == 4
 
 
 def test_unknown_padding():

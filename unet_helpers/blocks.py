@@ -4,6 +4,10 @@
 - ``encoder_block``: conv block, then 2x2 max-pooling; returns ``(skip, pooled)``
 - ``decoder_block``: 2x2 transposed conv (stride 2) -> concatenate the skip -> conv block
 
+``padding="same"`` (the series' default) keeps H and W in every convolution. ``padding="valid"``
+is the original paper's choice: each 3x3 convolution loses a 1-pixel border, so the decoder
+centre-crops the skip (``Cropping2D``) to the size of the upsampled tensor before concatenating.
+
 Each function takes a Keras tensor and returns a Keras tensor, so blocks can be chained like
 ordinary function calls. ``name`` (optional) prefixes every layer's name, which keeps layer
 names stable when a notebook cell is run twice.
@@ -11,17 +15,27 @@ names stable when a notebook cell is run twice.
 
 from keras import layers
 
-__all__ = ["conv_block", "encoder_block", "decoder_block"]
+__all__ = ["conv_block", "encoder_block", "decoder_block", "centre_crop_sizes"]
 
 
 def _check_padding(padding):
-    if padding == "valid":
-        raise NotImplementedError(
-            "padding='valid' (the original paper's unpadded U-Net with cropped skips) is not "
-            "built yet; use padding='same'."
-        )
-    if padding != "same":
-        raise ValueError(f"padding must be 'same' (or, later, 'valid'), got {padding!r}.")
+    if padding not in ("same", "valid"):
+        raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}.")
+
+
+def centre_crop_sizes(skip_size, target_size):
+    """How many pixels to cut from each side of a skip to centre it on the target size.
+
+    >>> centre_crop_sizes(64, 56)
+    (4, 4)
+    >>> centre_crop_sizes(65, 56)
+    (4, 5)
+    """
+    extra = skip_size - target_size
+    if extra < 0:
+        raise ValueError(f"The skip ({skip_size}) is smaller than the upsampled tensor "
+                         f"({target_size}); it cannot be cropped to fit.")
+    return extra // 2, extra - extra // 2
 
 
 def _layer_name(name, suffix):
@@ -31,7 +45,8 @@ def _layer_name(name, suffix):
 def conv_block(inputs, filters, *, batch_norm=True, padding="same", momentum=0.99, name=None):
     """Two 3x3 convolutions, each followed by BatchNormalization (optional) and ReLU.
 
-    ``(batch, H, W, C) -> (batch, H, W, filters)`` with ``padding="same"``.
+    ``(batch, H, W, C) -> (batch, H, W, filters)`` with ``padding="same"``,
+    ``(batch, H - 4, W - 4, filters)`` with ``padding="valid"``.
 
     ``momentum`` is BatchNormalization's: the default 0.99 matches Keras and the reference;
     short training runs (a few dozen steps) want 0.9 so the inference statistics catch up.
@@ -64,7 +79,9 @@ def decoder_block(inputs, skip, filters, *, batch_norm=True, padding="same", mom
                   name=None):
     """Upsample by 2 with a transposed conv, concatenate the skip, then a conv block.
 
-    ``(batch, H, W, C), skip (batch, 2H, 2W, S) -> (batch, 2H, 2W, filters)``
+    ``(batch, H, W, C), skip (batch, 2H, 2W, S) -> (batch, 2H, 2W, filters)`` ("same");
+    with "valid" the skip is centre-cropped to 2H x 2W and the output is
+    ``(batch, 2H - 4, 2W - 4, filters)``.
 
     The transposed convolution has a 2x2 kernel and stride 2, so each input pixel becomes a
     2x2 patch: ``(batch, H, W, C) -> (batch, 2H, 2W, filters)``. The concatenation then stacks
@@ -73,6 +90,10 @@ def decoder_block(inputs, skip, filters, *, batch_norm=True, padding="same", mom
     _check_padding(padding)
     x = layers.Conv2DTranspose(filters, (2, 2), strides=2, padding=padding,
                                name=_layer_name(name, "up"))(inputs)  # H, W double
+    up_size, skip_size = tuple(x.shape[1:3]), tuple(skip.shape[1:3])
+    if padding == "valid" and up_size != skip_size and None not in up_size + skip_size:
+        crops = tuple(centre_crop_sizes(s, u) for s, u in zip(skip_size, up_size))
+        skip = layers.Cropping2D(crops, name=_layer_name(name, "crop"))(skip)  # centre of the skip
     if tuple(x.shape[1:3]) != tuple(skip.shape[1:3]):
         raise ValueError(
             f"The upsampled tensor {tuple(x.shape[1:])} and the skip {tuple(skip.shape[1:])} "

@@ -8,6 +8,8 @@ message names the fix.
 __all__ = [
     "OUTPUT_ACTIVATIONS",
     "nearby_valid_sizes",
+    "unpadded_output_size",
+    "nearby_unpadded_sizes",
     "check_input_shape",
     "check_depth_and_filters",
     "check_output_activation",
@@ -29,12 +31,49 @@ def nearby_valid_sizes(size, depth):
     return (below if below > 0 else step), below + step
 
 
-def check_input_shape(input_shape, depth):
+def unpadded_output_size(size, depth):
+    """Output size of the unpadded ("valid") U-Net for an input ``size``, or None if it fails.
+
+    Going down, each conv block loses 4 pixels and each pooling halves (the size must be even
+    there); the bridge loses 4; going up, each level doubles and then loses 4.
+
+    >>> unpadded_output_size(572, 4)
+    388
+    """
+    for _ in range(depth):
+        size -= 4                      # two 3x3 valid convolutions
+        if size <= 0 or size % 2:
+            return None                # pooling needs an even size
+        size //= 2
+    size -= 4                          # the bridge
+    if size <= 0:
+        return None
+    for _ in range(depth):
+        size = 2 * size - 4            # up-convolution, then two valid convolutions
+    return size if size > 0 else None
+
+
+def nearby_unpadded_sizes(size, depth):
+    """The closest input sizes below and above ``size`` that the unpadded U-Net accepts.
+
+    >>> nearby_unpadded_sizes(570, 4)
+    (556, 572)
+    """
+    if unpadded_output_size(size, depth) is not None:
+        return size, size
+    below = next((s for s in range(size - 1, 0, -1) if unpadded_output_size(s, depth)), None)
+    above = next(s for s in range(size + 1, size + 2**(depth + 2))
+                 if unpadded_output_size(s, depth))
+    return below, above
+
+
+def check_input_shape(input_shape, depth, padding="same"):
     """Check ``(H, W, C)``: three numbers, positive, and H and W divisible by ``2**depth``.
 
     Each encoder halves H and W (``depth`` times) and each decoder doubles them again; the
     decoder's concatenation only lines up when no halving had to round down.
     ``None`` for H or W (any size) is accepted but cannot be checked here.
+    With ``padding="valid"`` the rule is the unpadded network's (``unpadded_output_size``).
     """
     try:
         shape = tuple(input_shape)
@@ -61,6 +100,16 @@ def check_input_shape(input_shape, depth):
             continue
         if not isinstance(size, int) or size < 1:
             raise ValueError(f"The input {axis_name} must be a positive integer, got {size!r}.")
+        if padding == "valid":
+            if unpadded_output_size(size, depth) is None:
+                below, above = nearby_unpadded_sizes(size, depth)
+                options = f"{below} or {above}" if below else f"{above}"
+                raise ValueError(
+                    f"The unpadded (padding='valid') U-Net cannot take an input {axis_name} of "
+                    f"{size} with depth={depth}: every 3x3 convolution loses 2 pixels and every "
+                    f"pooling needs an even size. Sizes that work nearby: {options} "
+                    f"(e.g. 572 -> 388 for depth 4).")
+            continue
         if size < step:
             largest = max(d for d in range(0, 30) if 2**d <= size)
             raise ValueError(

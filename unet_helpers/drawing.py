@@ -20,17 +20,19 @@ def _shape_label(shape):
     return f"{shape[0]}×{shape[1]}×{shape[2]}"
 
 
-def draw_unet(input_shape=(512, 512, 3), *, base_filters=64, depth=4, num_classes=1, ax=None):
+def draw_unet(input_shape=(512, 512, 3), *, base_filters=64, depth=4, num_classes=1,
+              padding="same", ax=None):
     """Draw a U-Net's blocks as a U with each block's output shape. Returns the Axes.
 
     Left column going down: the encoders (their skip outputs). Bottom: the bridge.
     Right column going up: the decoders. Dashed arrows: skip connections.
+    ``padding="valid"`` draws the paper's unpadded network (e.g. 572 -> 388).
     """
     check_depth_and_filters(depth, base_filters)
-    check_input_shape(input_shape, depth)
+    check_input_shape(input_shape, depth, padding)
     rows = {name: shape for name, shape, _ in
             formula_trace(input_shape, base_filters=base_filters, depth=depth,
-                          num_classes=num_classes)}
+                          num_classes=num_classes, padding=padding)}
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 1.0 + 0.9 * (depth + 1)), dpi=100)
     box_w, box_h = 2.6, 0.6
@@ -59,7 +61,8 @@ def draw_unet(input_shape=(512, 512, 3), *, base_filters=64, depth=4, num_classe
         y = top - (level - 1)
         box(left, y, f"enc {level}: " + _shape_label(rows[f"encoder {level} skip"]), "encoder")
         box(right, y, f"dec {level}: " + _shape_label(rows[f"decoder {level}"]), "decoder")
-        arrow((left + box_w / 2, y), (right - box_w / 2, y), "skip (concatenate)",
+        arrow((left + box_w / 2, y), (right - box_w / 2, y),
+              "skip (crop, concatenate)" if padding == "valid" else "skip (concatenate)",
               dashed=True, colour="#555555")
         down_to = (left, y - 1 + box_h / 2) if level < depth else (right / 2 - box_w / 2, -0.5)
         arrow((left, y - box_h / 2), down_to, "max-pool ÷2")

@@ -75,20 +75,26 @@ def level_filters(base_filters=64, depth=4):
     return [base_filters * 2**level for level in range(depth + 1)]
 
 
-def formula_trace(input_shape, *, base_filters=64, depth=4, num_classes=1, batch_norm=True):
-    """The shape and parameter count of every block of a same-padded U-Net, from formulas alone.
+def formula_trace(input_shape, *, base_filters=64, depth=4, num_classes=1, batch_norm=True,
+                  padding="same"):
+    """The shape and parameter count of every block of a U-Net, from formulas alone.
+
+    ``padding="valid"`` traces the paper's unpadded network: each conv block loses 4 pixels,
+    and each decoder's output is twice its input minus 4 (the skip is cropped to fit).
 
     Returns a list of rows ``(block, output_shape, params)`` in the order the data flows:
     input, encoder 1..depth (skip and pooled), bridge, decoder depth..1, head. ``output_shape``
     leaves out the batch axis, e.g. ``(256, 256, 64)``. The rows match ``keras_trace(model)``.
     """
     height, width, channels = input_shape
+    shrink = 4 if padding == "valid" else 0   # pixels a conv block loses (two 3x3 convs)
     filters = level_filters(base_filters, depth)
     rows = [("input", (height, width, channels), 0)]
     skips = []
     in_channels = channels
     for level in range(1, depth + 1):
         f = filters[level - 1]
+        height, width = height - shrink, width - shrink
         rows.append((f"encoder {level} skip", (height, width, f),
                      encoder_block_params(in_channels, f, batch_norm)))
         skips.append((height, width, f))
@@ -96,11 +102,12 @@ def formula_trace(input_shape, *, base_filters=64, depth=4, num_classes=1, batch
         rows.append((f"encoder {level} pooled", (height, width, f), 0))
         in_channels = f
     f = filters[depth]
+    height, width = height - shrink, width - shrink
     rows.append(("bridge", (height, width, f), conv_block_params(in_channels, f, batch_norm)))
     in_channels = f
     for level in range(depth, 0, -1):
         f = filters[level - 1]
-        height, width = height * 2, width * 2  # stride-2 transposed conv doubles H and W
+        height, width = height * 2 - shrink, width * 2 - shrink  # up-conv doubles H and W
         skip_channels = skips[level - 1][2]
         rows.append((f"decoder {level}", (height, width, f),
                      decoder_block_params(in_channels, skip_channels, f, batch_norm)))

@@ -34,18 +34,15 @@ def build_unet(input_shape, *, base_filters=64, depth=4, num_classes=1,
     31,055,297 parameters. Layer names are ``enc1_conv1``, ..., ``bridge_...``, ``dec4_up``, ...,
     ``head``; decoder k sits at the same level (and uses the skip of) encoder k.
 
-    ``padding="valid"`` (the paper's unpadded network) is reserved for a later notebook and
-    raises ``NotImplementedError`` for now.
+    ``padding="valid"`` builds the paper's unpadded network: every 3x3 convolution loses a
+    1-pixel border and each decoder centre-crops its skip. With ``batch_norm=False``,
+    ``num_classes=2`` and ``output_activation="softmax"``, ``build_unet((572, 572, 1), ...)``
+    is the paper's model: 572 -> 388, 31,030,658 parameters.
     """
     check_depth_and_filters(depth, base_filters)
     if padding not in ("same", "valid"):
         raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}.")
-    if padding == "valid":
-        raise NotImplementedError(
-            "padding='valid' (the original paper's unpadded U-Net with cropped skips) is not "
-            "built yet; use padding='same'."
-        )
-    input_shape = check_input_shape(input_shape, depth)
+    input_shape = check_input_shape(input_shape, depth, padding)
     activation = check_output_activation(output_activation, num_classes)
     filters = level_filters(base_filters, depth)
     options = dict(batch_norm=batch_norm, padding=padding, momentum=batch_norm_momentum)

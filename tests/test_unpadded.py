@@ -1,0 +1,63 @@
+"""The paper's unpadded U-Net: valid convolutions, centre-cropped skips, 572 -> 388."""
+
+import keras
+import pytest
+
+from unet_helpers import build_unet, decoder_block, draw_unet, formula_trace, keras_trace
+from unet_helpers.blocks import centre_crop_sizes
+
+
+def paper_model(size=572):
+    return build_unet((size, size, 1), padding="valid", batch_norm=False, num_classes=2,
+                      output_activation="softmax")
+
+
+def test_the_papers_model():
+    model = paper_model()
+    assert model.count_params() == 31_030_658
+    assert model.output.shape == (None, 388, 388, 2)
+    kinds = {type(layer).__name__ for layer in model.layers}
+    assert "BatchNormalization" not in kinds and "Cropping2D" in kinds
+
+
+def test_the_papers_shape_trace():
+    sides = [shape[0] for _, shape, _ in keras_trace(paper_model())]
+    assert sides == [572, 568, 284, 280, 140, 136, 68, 64, 32, 28, 52, 100, 196, 388, 388]
+
+
+def test_skip_crops_match_the_paper():
+    model = paper_model()
+    crops = {layer.name: layer.cropping for layer in model.layers
+             if isinstance(layer, keras.layers.Cropping2D)}
+    # skip 64 -> 56, 136 -> 104, 280 -> 200, 568 -> 392 (the paper's figure)
+    assert crops == {"dec4_crop": ((4, 4), (4, 4)), "dec3_crop": ((16, 16), (16, 16)),
+                     "dec2_crop": ((40, 40), (40, 40)), "dec1_crop": ((88, 88), (88, 88))}
+
+
+@pytest.mark.parametrize("size, depth, filters, batch_norm", [
+    (572, 4, 64, False), (188, 4, 8, True), (92, 3, 4, False), (44, 2, 4, True),
+])
+def test_unpadded_formula_trace_matches_keras(size, depth, filters, batch_norm):
+    model = build_unet((size, size, 1), padding="valid", depth=depth, base_filters=filters,
+                       batch_norm=batch_norm)
+    assert keras_trace(model) == formula_trace((size, size, 1), padding="valid", depth=depth,
+                                               base_filters=filters, batch_norm=batch_norm)
+
+
+def test_centre_crop_sizes():
+    assert centre_crop_sizes(64, 56) == (4, 4)
+    assert centre_crop_sizes(65, 56) == (4, 5)
+    with pytest.raises(ValueError, match="smaller than the upsampled"):
+        centre_crop_sizes(50, 56)
+
+
+def test_decoder_block_crops_an_odd_difference():
+    inputs, skip = keras.Input((10, 10, 8)), keras.Input((25, 25, 4))
+    out = decoder_block(inputs, skip, 8, padding="valid", name="dec")
+    assert out.shape == (None, 16, 16, 8)
+
+
+def test_draw_the_papers_u():
+    ax = draw_unet((572, 572, 1), padding="valid", num_classes=2)
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "bridge: 28×28×1024" in texts and "head: 388×388×2" in texts
