@@ -61,3 +61,8 @@ def test_draw_the_papers_u():
     ax = draw_unet((572, 572, 1), padding="valid", num_classes=2)
     texts = " ".join(t.get_text() for t in ax.texts)
     assert "bridge: 28×28×1024" in texts and "head: 388×388×2" in texts
+
+
+def test_unpadded_needs_a_fixed_size():
+    with pytest.raises(ValueError, match="needs a fixed height and width"):
+        build_unet((None, None, 1), padding="valid")

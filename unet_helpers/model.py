@@ -43,6 +43,10 @@ def build_unet(input_shape, *, base_filters=64, depth=4, num_classes=1,
     if padding not in ("same", "valid"):
         raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}.")
     input_shape = check_input_shape(input_shape, depth, padding)
+    if padding == "valid" and None in input_shape[:2]:
+        raise ValueError("The unpadded (padding='valid') U-Net needs a fixed height and width to "
+                         "know how much to crop each skip, e.g. (572, 572, 1). For images of any "
+                         "size, use padding='same' or predict in tiles (unet_helpers.tiling).")
     activation = check_output_activation(output_activation, num_classes)
     filters = level_filters(base_filters, depth)
     options = dict(batch_norm=batch_norm, padding=padding, momentum=batch_norm_momentum)
