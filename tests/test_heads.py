@@ -40,3 +40,40 @@ def test_mismatches_name_the_fix(activation, loss, classes, message):
 def test_a_loss_name_string_is_refused():
     with pytest.raises(ValueError, match="Pass a Keras loss object"):
         check_head_and_loss("sigmoid", "binary_crossentropy")
+
+
+def test_exact_descriptions_of_the_notebook_pairings():
+    assert check_head_and_loss("sigmoid", L.BinaryCrossentropy()) == (
+        "sigmoid head + BinaryCrossentropy(from_logits=False): probabilities vs a 0/1 mask")
+    assert check_head_and_loss(None, L.SparseCategoricalCrossentropy(from_logits=True), 4) == (
+        "linear head + SparseCategoricalCrossentropy(from_logits=True): logits vs class ids")
+    assert check_head_and_loss("linear", L.MeanSquaredError()) == (
+        "linear head + MeanSquaredError: regression of real values")
+
+
+def test_sigmoid_with_several_classes_and_a_sparse_loss_asks_for_softmax():
+    with pytest.raises(ValueError, match="use a softmax head, or a linear head with from_logits=True"):
+        check_head_and_loss("sigmoid", L.SparseCategoricalCrossentropy(), 4)
+
+
+def test_sigmoid_with_several_channels_and_binary_crossentropy_is_multi_label():
+    assert check_head_and_loss("sigmoid", L.BinaryCrossentropy(), 3) == (
+        "sigmoid head + BinaryCrossentropy(from_logits=False): probabilities vs a 0/1 mask")
+
+
+def test_softmax_with_one_channel_is_refused():
+    with pytest.raises(ValueError, match="softmax over a single channel always outputs 1.0"):
+        check_head_and_loss("softmax", L.SparseCategoricalCrossentropy(), 1)
+
+
+def test_the_head_of_a_built_model_can_be_checked():
+    from unet_helpers import build_unet
+
+    model = build_unet((32, 32, 1), base_filters=4, depth=1, num_classes=3,
+                       output_activation="softmax")
+    activation = model.get_layer("head").get_config()["activation"]
+    assert activation == "softmax"
+    assert check_head_and_loss(activation, L.SparseCategoricalCrossentropy(), 3).startswith(
+        "softmax head + SparseCategoricalCrossentropy(from_logits=False)")
+    with pytest.raises(ValueError, match="apply a softmax again"):
+        check_head_and_loss(activation, L.SparseCategoricalCrossentropy(from_logits=True), 3)
