@@ -1,14 +1,20 @@
-"""One pixel through a transposed convolution, output sizes, and overlap counts."""
+"""One pixel through a transposed convolution, output sizes, overlap counts, and the three
+upsamplers of notebook 12 (their parameters, overlap maps and checkerboards)."""
 
 import numpy as np
 import pytest
 
-from unet_helpers.upsampling import overlap_counts, spread_one_pixel, transposed_output_size
+from unet_helpers.upsampling import (UPSAMPLERS, build_upsampler, checkerboard_strength,
+                                     overlap_counts, overlap_explorer, overlap_map, phase_sums,
+                                     show_overlap, show_overlap_map, spread_one_pixel,
+                                     taps_per_phase, transposed_output_size, upsampler_macs,
+                                     upsampler_params, upsampling_layers)
 
 
 @pytest.mark.parametrize("size, kernel, strides, padding, expected", [
     (16, 2, 2, "same", 32), (16, 3, 2, "same", 32), (16, 2, 2, "valid", 32),
     (16, 3, 2, "valid", 33), (16, 3, 1, "same", 16), (4, 4, 2, "valid", 10),
+    (16, 1, 2, "valid", 32), (16, 2, 3, "valid", 48), (16, 4, 3, "valid", 49),
 ])
 def test_output_size_formula_matches_keras(size, kernel, strides, padding, expected):
     import keras
@@ -42,3 +48,153 @@ def test_overlaps():
 def test_unknown_padding():
     with pytest.raises(ValueError, match="padding must be"):
         transposed_output_size(4, 2, 2, "full")
+
+
+# --- the three upsamplers of notebook 12 ---
+
+
+@pytest.mark.parametrize("kind, params, macs", [
+    ("transpose_k2s2", 16_448, 4_194_304),
+    ("transpose_k3s2", 36_928, 9_437_184),
+    ("upsample_conv", 36_928, 37_748_736),
+])
+def test_upsamplers_shapes_params_and_macs(kind, params, macs):
+    model = build_upsampler(kind, (16, 16, 64), 64)
+    assert model.output.shape == (None, 32, 32, 64)
+    assert model.count_params() == upsampler_params(kind, 64, 64) == params
+    assert upsampler_macs(kind, 16, 16, 64, 64) == macs
+
+
+def test_upsampling_layers_are_the_announced_ones():
+    import keras
+
+    (k2,) = upsampling_layers("transpose_k2s2", 8)
+    (k3,) = upsampling_layers("transpose_k3s2", 8)
+    up, conv = upsampling_layers("upsample_conv", 8, name="up")
+    assert isinstance(k2, keras.layers.Conv2DTranspose) and k2.kernel_size == (2, 2)
+    assert k3.kernel_size == (3, 3) and k3.strides == (2, 2) and k3.padding == "same"
+    assert isinstance(up, keras.layers.UpSampling2D) and up.size == (2, 2)
+    assert conv.kernel_size == (3, 3) and conv.name == "up_conv"
+
+
+def test_macs_of_the_reference_models_first_transpose():
+    # NOTES: the 32x32x1024 -> 64x64x512 transposed conv of the 512-pixel model is 2.15 GMAC
+    assert upsampler_macs("transpose_k2s2", 32, 32, 1024, 512) == 2_147_483_648
+    assert upsampler_macs("upsample_conv", 32, 32, 1024, 512) == 9 * 2_147_483_648
+
+
+def test_unknown_kind_names_the_options():
+    with pytest.raises(ValueError, match="'transpose_k2s2', 'transpose_k3s2', 'upsample_conv'"):
+        upsampler_params("bilinear", 4, 4)
+    with pytest.raises(ValueError, match="repeats must be at least 1"):
+        build_upsampler("transpose_k2s2", repeats=0)
+
+
+def test_overlap_map_k3s2_on_4x4_is_the_known_pattern():
+    row_odd = [1, 1, 2, 1, 2, 1, 2, 1]
+    row_even = [2, 2, 4, 2, 4, 2, 4, 2]
+    expected = [row_odd, row_odd, row_even, row_odd, row_even, row_odd, row_even, row_odd]
+    np.testing.assert_array_equal(overlap_map("transpose_k3s2", 4), expected)
+    np.testing.assert_array_equal(overlap_map("transpose_k3s2", 4), overlap_counts(3, 2, 4))
+
+
+def test_overlap_maps_of_the_other_two():
+    assert (overlap_map("transpose_k2s2", 4) == 1).all()
+    counts = overlap_map("upsample_conv", 4)
+    assert counts.shape == (8, 8)
+    assert (counts[1:-1, 1:-1] == 9).all()
+    assert counts[0, 0] == counts[-1, -1] == 4 and counts[0, 3] == counts[3, -1] == 6
+    values, numbers = np.unique(overlap_map("upsample_conv", 8), return_counts=True)
+    assert values.tolist() == [4, 6, 9] and numbers.tolist() == [4, 56, 196]
+
+
+def test_two_k3s2_layers_compound():
+    counts = overlap_map("transpose_k3s2", 4, repeats=2)
+    assert counts.shape == (16, 16)
+    values, numbers = np.unique(counts, return_counts=True)
+    assert values.tolist() == [1, 2, 3, 4, 6, 9] and numbers.tolist() == [36, 48, 72, 16, 48, 36]
+    np.testing.assert_array_equal(counts[8, 8:12], [9, 6, 9, 3])  # period 4 now, not 2
+
+
+@pytest.mark.parametrize("kernel, strides, expected", [
+    (2, 2, [1, 1]), (3, 2, [2, 1]), (4, 2, [2, 2]), (5, 2, [3, 2]), (1, 2, [1, 0]),
+    (3, 3, [1, 1, 1]), (4, 3, [2, 1, 1]),
+])
+def test_taps_per_phase_matches_the_interior_of_the_overlap_map(kernel, strides, expected):
+    assert taps_per_phase(kernel, strides) == expected
+    counts = overlap_counts(kernel, strides, input_size=8)
+    interior = counts[kernel:-kernel, kernel:-kernel]
+    products = {a * b for a in expected for b in expected}
+    assert set(np.unique(interior).tolist()) == products
+
+
+def test_taps_per_phase_rejects_zero():
+    with pytest.raises(ValueError, match="at least 1"):
+        taps_per_phase(0, 2)
+
+
+def test_phase_sums():
+    np.testing.assert_array_equal(phase_sums(np.ones((3, 3))), [[4, 2], [2, 1]])
+    tent = np.outer([0.5, 1, 0.5], [0.5, 1, 0.5])
+    np.testing.assert_array_equal(phase_sums(tent), [[1, 1], [1, 1]])
+    np.testing.assert_array_equal(phase_sums(np.arange(4).reshape(2, 2)), [[0, 1], [2, 3]])
+    with pytest.raises(ValueError, match="kernel"):
+        phase_sums(np.ones((3, 3, 1, 1)))
+
+
+def test_phase_sums_predict_the_output_on_a_constant_input():
+    import keras
+
+    kernel = np.arange(1, 10, dtype="float32").reshape(3, 3)
+    layer = keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", use_bias=False)
+    layer.build((1, 6, 6, 1))
+    layer.set_weights([kernel[:, :, None, None]])
+    out = keras.ops.convert_to_numpy(layer(np.ones((1, 6, 6, 1), "float32")))[0, 2:-2, 2:-2, 0]
+    np.testing.assert_array_equal(phase_sums(kernel), [[20, 10], [10, 5]])
+    assert set(np.unique(out).tolist()) == {20, 10, 5}
+
+
+def test_checkerboard_strength_known_values():
+    checker = np.indices((8, 8)).sum(axis=0) % 2 * 2.0 - 1.0  # +-1 checkerboard
+    assert checkerboard_strength(checker) == pytest.approx(1.0)
+    assert checkerboard_strength(np.full((6, 6), 3.0)) == 0.0
+    assert checkerboard_strength(np.zeros((4, 4))) == 0.0
+    # phases 4, 2, 2, 1: std of the means 1.0897 / rms 2.5
+    pattern = np.tile([[4.0, 2.0], [2.0, 1.0]], (3, 3))
+    assert checkerboard_strength(pattern) == pytest.approx(np.std([4, 2, 2, 1]) / 2.5)
+    stacked = np.stack([checker, np.ones((8, 8))], axis=-1)
+    assert checkerboard_strength(stacked) == pytest.approx(0.5)
+    assert checkerboard_strength(overlap_map("upsample_conv", 8), border=2) == pytest.approx(0.0)
+
+
+def test_checkerboard_strength_bad_input():
+    with pytest.raises(ValueError, match="even"):
+        checkerboard_strength(np.ones((5, 4)))
+    with pytest.raises(ValueError, match="even"):
+        checkerboard_strength(np.ones((6, 6)), border=3)
+    with pytest.raises(ValueError, match="batch axis"):
+        checkerboard_strength(np.ones((1, 4, 4, 1)))
+
+
+def test_show_overlap_map_writes_every_value():
+    ax = show_overlap_map(overlap_counts(3, 2, 4), title="k3")
+    assert len(ax.texts) == 64 and ax.get_title() == "k3"
+
+
+def test_show_overlap_and_the_explorer(capsys):
+    counts = show_overlap(4, 2)
+    assert counts.shape == (8, 8)
+    assert "[2, 2] -> even overlap" in capsys.readouterr().out
+    show_overlap(1, 2)
+    assert "holes" in capsys.readouterr().out
+    widget = overlap_explorer()
+    assert [child.description for child in widget.children[:-1]] == ["kernel", "stride"]
+    capsys.readouterr()
+    widget.children[0].value = 5
+    widget.children[1].value = 3
+    assert widget.kwargs == {"kernel_size": 5, "strides": 3}
+    assert "[2, 2, 1] -> uneven overlap" in capsys.readouterr().out
+
+
+def test_every_kind_is_listed():
+    assert UPSAMPLERS == ("transpose_k2s2", "transpose_k3s2", "upsample_conv")
