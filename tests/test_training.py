@@ -2,12 +2,14 @@
 
 import keras
 import numpy as np
+import pytest
 from PIL import Image
 
 from unet_helpers.folders import load_folder
 from unet_helpers.pipeline import make_dataset
 from unet_helpers.sample_data import write_sample_data
-from unet_helpers.training import (EpochProgress, build_small_unet, compile_binary,
+from unet_helpers.training import (BATCH_SIZE, STEPS_PER_EXECUTION, EpochProgress,
+                                   batchnorm_drift, build_small_unet, compile_binary,
                                    evaluate_binary, predict_masks)
 
 
@@ -35,3 +37,28 @@ def test_own_png_folder_with_0_255_masks_trains_without_conversion(tmp_path, cap
     assert probabilities.shape == predicted.shape == (8, 32, 32, 1)
     scores = evaluate_binary(model, images, masks)
     assert 0.0 <= scores["dice"] <= 1.0 and 0.0 <= scores["iou"] <= scores["dice"] + 1e-9
+
+
+def test_compile_binary_uses_the_series_defaults():
+    model = compile_binary(build_small_unet(32, base_filters=4, depth=2))
+    assert model.steps_per_execution == STEPS_PER_EXECUTION == 4
+    assert BATCH_SIZE == 8
+    assert model.jit_compile is False
+
+
+def test_batchnorm_drift_is_zero_when_the_statistics_match_and_grows_when_they_do_not():
+    model = build_small_unet(16, base_filters=2, depth=1)
+    images = np.random.default_rng(0).uniform(0.2, 0.8, (4, 16, 16, 1)).astype("float32")
+    first = model.get_layer("enc1_bn1")
+    features = keras.Model(model.inputs, first.input).predict(images, verbose=0).reshape(-1, 2)
+    first.moving_mean.assign(features.mean(axis=0))
+    assert batchnorm_drift(model, images)["enc1_bn1"] < 1e-4        # matches the data
+    first.moving_mean.assign(features.mean(axis=0) + 2 * features.std(axis=0))
+    assert abs(batchnorm_drift(model, images)["enc1_bn1"] - 2.0) < 1e-3  # two std off
+    assert len(batchnorm_drift(model, images)) == 6                  # 2 per conv block, 3 blocks
+
+
+def test_batchnorm_drift_needs_batchnorm():
+    model = build_small_unet(16, base_filters=2, depth=1, batch_norm=False)
+    with pytest.raises(ValueError, match="no BatchNormalization"):
+        batchnorm_drift(model, np.zeros((1, 16, 16, 1), "float32"))

@@ -1,9 +1,10 @@
 """Train and evaluate a small U-Net on a CPU: the series' defaults in one place.
 
-The defaults were chosen by measuring on a 2-core CPU (see ``benchmarks/train_speed.py``):
-64×64 inputs, 16 base filters, batch 16, Adam with learning rate 2e-3, BatchNorm momentum 0.9
-(the default 0.99 leaves the inference statistics stale after a short run), and a cached,
-prefetched ``tf.data`` pipeline.
+The defaults were chosen by measuring on a 2-core CPU (``python benchmarks/train_speed.py
+--sweep``): 64×64 inputs, 16 base filters, batch ``BATCH_SIZE``, Adam with learning rate 2e-3,
+BatchNorm momentum 0.9 (the default 0.99 leaves the inference statistics stale after a short
+run), ``STEPS_PER_EXECUTION`` training steps per call into TensorFlow, and a cached, prefetched
+``tf.data`` pipeline.
 """
 
 import keras
@@ -12,8 +13,11 @@ import numpy as np
 from .losses import bce_dice_loss, binary_segmentation_metrics, dice_coefficient, iou_score
 from .model import build_unet
 
-__all__ = ["EpochProgress", "build_small_unet", "compile_binary", "evaluate_binary",
-           "predict_masks"]
+BATCH_SIZE = 8           # images per training step
+STEPS_PER_EXECUTION = 4  # training steps per call from Python into TensorFlow
+
+__all__ = ["BATCH_SIZE", "STEPS_PER_EXECUTION", "EpochProgress", "batchnorm_drift",
+           "build_small_unet", "compile_binary", "evaluate_binary", "predict_masks"]
 
 
 class EpochProgress(keras.callbacks.Callback):
@@ -40,10 +44,17 @@ def build_small_unet(size=64, channels=1, *, base_filters=16, depth=4, momentum=
                       batch_norm_momentum=momentum, name="small_unet", **options)
 
 
-def compile_binary(model, learning_rate=2e-3, loss=bce_dice_loss):
-    """Compile a sigmoid-headed model for binary masks: Adam, BCE + Dice, IoU and accuracy."""
+def compile_binary(model, learning_rate=2e-3, loss=bce_dice_loss, *,
+                   steps_per_execution=STEPS_PER_EXECUTION, jit_compile=False):
+    """Compile a sigmoid-headed model for binary masks: Adam, BCE + Dice, IoU and accuracy.
+
+    ``steps_per_execution`` steps run per call from Python into TensorFlow (fewer round trips;
+    the results are the same as one step per call). ``jit_compile=True`` asks for XLA, which
+    Keras leaves off on a CPU; it made the small U-Net slower there, so it is off by default.
+    """
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss,
-                  metrics=binary_segmentation_metrics())
+                  metrics=binary_segmentation_metrics(), steps_per_execution=steps_per_execution,
+                  jit_compile=jit_compile)
     return model
 
 
@@ -58,3 +69,26 @@ def evaluate_binary(model, images, masks, threshold=0.5):
     _, predicted = predict_masks(model, images, threshold)
     return {"dice": dice_coefficient(masks, predicted), "iou": iou_score(masks, predicted),
             "foreground_predicted": float(np.mean(predicted))}
+
+
+def batchnorm_drift(model, images):
+    """How far each BatchNorm layer's moving mean sits from the mean it really sees on ``images``.
+
+    Returns ``{layer name: drift}``, the drift being the median over channels of
+    ``|moving mean - data mean| / data standard deviation``. Prediction normalises with the
+    moving statistics, so a drift of 0.5 shifts that layer's outputs by half a standard
+    deviation; close to 0 means the statistics have caught up with the data.
+    """
+    norms = [layer for layer in model.layers
+             if isinstance(layer, keras.layers.BatchNormalization)]
+    if not norms:
+        raise ValueError(f"{model.name} has no BatchNormalization layer to check.")
+    probe = keras.Model(model.inputs, [layer.input for layer in norms])
+    seen = probe.predict(images, verbose=0)
+    drift = {}
+    for layer, inputs in zip(norms, seen):
+        channels = inputs.reshape(-1, inputs.shape[-1]).astype("float64")  # (pixels, C)
+        moving_mean = keras.ops.convert_to_numpy(layer.moving_mean)
+        gap = np.abs(moving_mean - channels.mean(axis=0)) / (channels.std(axis=0) + 1e-6)
+        drift[layer.name] = float(np.median(gap))
+    return drift
