@@ -1,19 +1,20 @@
 """How fast does the series' small U-Net learn on this machine? Prints figures; asserts nothing.
 
-    make bench        (or: python benchmarks/train_speed.py)
+    make bench                                  the figures; the last line is key=value figures
+    python benchmarks/train_speed.py --sweep    instead, the alternatives the defaults came from
 
-Measures, in one run:
+Measures, in one run, on synthetic cells (64×64, 512 training and 64 held-out images):
 1. seconds from a cold start (this script starting, before TensorFlow is imported) until the
-   held-out Dice on synthetic cells reaches 0.90, training with the series' path
-   (``unet_helpers.training``: tf.data pipeline, batch 16, BatchNorm momentum 0.9, Adam 2e-3);
-2. training steps per second of that path, and of a plain default ``compile()`` + ``fit()`` on
-   numpy arrays of the same model and data (same batch size), and their ratio;
-   and the training seconds each needs to reach held-out Dice 0.90 (the defaults: Adam 1e-3,
-   binary cross-entropy, BatchNorm momentum 0.99);
-3. the input pipeline's own rate (batches per second with no model) versus the model's, as the
-   share of a step's time the pipeline would take if it ran in series;
-4. peak resident memory.
-The last line is one line of key=value figures.
+   held-out Dice reaches 0.90, with the series' training path (``unet_helpers.training``:
+   cached, augmented, prefetched ``tf.data``, batch ``BATCH_SIZE``, Adam 2e-3, BCE + Dice,
+   BatchNorm momentum 0.9, ``STEPS_PER_EXECUTION`` steps per call), and where those seconds went;
+2. steps per second of that path and of a plain default ``compile()`` + ``fit()`` of the same
+   model on the same arrays (Adam 1e-3, binary cross-entropy, BatchNorm momentum 0.99 and
+   ``fit``'s own batch size of 32), their ratio, and the images per second of both;
+3. the seconds each needs, in training, to reach held-out Dice 0.90 (time to quality);
+4. the input pipeline's own rate versus the model's, as the share of a step's time;
+5. peak resident memory.
+Held-out Dice is checked after every 128 training images, whatever the batch size.
 """
 
 import time
@@ -28,11 +29,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 
+IMPORT_SECONDS = time.perf_counter() - START
+
 from unet_helpers.data import synthetic_cells  # noqa: E402
 from unet_helpers.pipeline import make_dataset  # noqa: E402
-from unet_helpers.training import build_small_unet, compile_binary, evaluate_binary  # noqa: E402
+from unet_helpers.training import (BATCH_SIZE, STEPS_PER_EXECUTION,  # noqa: E402
+                                   build_small_unet, compile_binary, evaluate_binary)
 
-SIZE, BATCH, CHECK_EVERY, MAX_STEPS, TIMED_STEPS = 64, 16, 8, 200, 32
+SIZE, CHECK_IMAGES, MAX_IMAGES, TIMED_IMAGES, DEFAULT_BATCH = 64, 128, 4096, 512, 32
 
 
 def peak_rss_mb():
@@ -40,75 +44,160 @@ def peak_rss_mb():
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, KiB on Linux
 
 
-def fit_rate(fit_once, steps):
-    """Steps per second of one ``fit`` call of ``steps`` steps, after a warm-up call."""
-    fit_once()
+def seconds(call):
     start = time.perf_counter()
-    fit_once()
-    return steps / (time.perf_counter() - start)
+    call()
+    return time.perf_counter() - start
 
 
-def train_until_dice(model, data, test_images, test_masks, target=0.90, label="series"):
-    """Fit in chunks of CHECK_EVERY steps until held-out Dice >= target. Returns (steps, seconds
-    spent in fit and evaluation, Dice reached)."""
-    steps, dice, start = 0, 0.0, time.perf_counter()
-    while dice < target and steps < MAX_STEPS:
-        model.fit(data, epochs=1, steps_per_epoch=CHECK_EVERY, verbose=0, shuffle=False)
-        steps += CHECK_EVERY
+def steps_per_second(fit_steps, steps):
+    """Steps per second of ``fit_steps(steps)``, timed after one warm-up call."""
+    fit_steps(steps)
+    return steps / seconds(lambda: fit_steps(steps))
+
+
+def series_fit(model, data):
+    return lambda steps: model.fit(data, epochs=1, steps_per_epoch=steps, verbose=0,
+                                   shuffle=False)
+
+
+def train_until_dice(fit_steps, batch_size, model, test_images, test_masks, label, target=0.90):
+    """Train in chunks of CHECK_IMAGES images until held-out Dice >= target.
+
+    Returns ``(images seen, seconds in training, seconds in evaluation, Dice reached)``.
+    """
+    images, train_s, eval_s, dice = 0, 0.0, 0.0, 0.0
+    while dice < target and images < MAX_IMAGES:
+        train_s += seconds(lambda: fit_steps(CHECK_IMAGES // batch_size))
+        images += CHECK_IMAGES
+        start = time.perf_counter()
         dice = evaluate_binary(model, test_images, test_masks)["dice"]
-        print(f"  {label}: after {steps:3d} steps held-out Dice {dice:.3f} "
-              f"({time.perf_counter() - START:5.1f} s since start)", flush=True)
-    return steps, time.perf_counter() - start, dice
+        eval_s += time.perf_counter() - start
+        if label:
+            print(f"  {label}: after {images:4d} images held-out Dice {dice:.3f} "
+                  f"({time.perf_counter() - START:5.1f} s since start)", flush=True)
+    return images, train_s, eval_s, dice
+
+
+def default_model():
+    """The same model, compiled with every default: what a reader writes first."""
+    model = build_small_unet(SIZE, momentum=0.99)
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    return model
+
+
+def default_fit(model, images, masks, batch_size=DEFAULT_BATCH):
+    """``fit`` on numpy arrays, ``steps`` batches per call (``batch_size`` None: fit's own 32)."""
+    return lambda steps: model.fit(images[:steps * batch_size], masks[:steps * batch_size],
+                                   batch_size=batch_size, epochs=1, verbose=0)
+
+
+def sweep(train_images, train_masks, test_images, test_masks):
+    """The alternatives the series' defaults were chosen from: one line each, same data."""
+    print("sweep: warm steps/s and images/s; for batch sizes, also the training images and "
+          "seconds to held-out Dice 0.90 from a fresh model")
+    rows = [("default fit, numpy, batch 32", dict(default=True, batch=32, quality=True)),
+            ("default fit, numpy, batch 16", dict(default=True, batch=16))]
+    rows += [(f"series path, batch {batch}", dict(batch=batch, quality=True))
+             for batch in (32, 16, 8, 4)]
+    rows += [(f"series path, batch 8, {STEPS_PER_EXECUTION} steps per call",
+              dict(batch=8, steps_per_execution=STEPS_PER_EXECUTION)),
+             ("series path, batch 8, jit_compile=True", dict(batch=8, jit_compile=True)),
+             ("series path, batch 8, no BatchNorm", dict(batch=8, batch_norm=False)),
+             ("series path, batch 8, 128x128 inputs", dict(batch=8, size=128))]
+    for label, options in rows:
+        batch, size = options["batch"], options.get("size", SIZE)
+        images, masks = ((train_images, train_masks) if size == SIZE
+                         else synthetic_cells(256, size, seed=1))
+
+        def fresh():
+            keras.backend.clear_session()
+            keras.utils.set_random_seed(0)
+            if options.get("default"):
+                model = default_model()
+                return model, default_fit(model, images, masks, batch)
+            model = compile_binary(
+                build_small_unet(size, batch_norm=options.get("batch_norm", True)),
+                steps_per_execution=options.get("steps_per_execution", 1),
+                jit_compile=options.get("jit_compile", False))
+            return model, series_fit(model, make_dataset(images, masks, batch, augment=True,
+                                                         seed=0).repeat())
+
+        quality = ""
+        if options.get("quality"):
+            model, fit_steps = fresh()
+            fit_steps(1)  # trace outside the timing
+            seen, train_s, _, dice = train_until_dice(fit_steps, batch, model, test_images,
+                                                      test_masks, label=None)
+            quality = (f", Dice 0.90 after {seen} images, {train_s:.1f} s" if dice >= 0.90
+                       else f", Dice {dice:.2f} after {seen} images")
+        model, fit_steps = fresh()
+        first_call = seconds(lambda: fit_steps(1))
+        rate = steps_per_second(fit_steps, max(TIMED_IMAGES // batch // 2, 8))
+        print(f"  {label:42s} {rate:6.2f} steps/s {rate * batch:4.0f} images/s, "
+              f"first call {first_call:4.1f} s{quality}", flush=True)
 
 
 def main():
     keras.utils.set_random_seed(0)
+    start = time.perf_counter()
     train_images, train_masks = synthetic_cells(512, SIZE, seed=1)
     test_images, test_masks = synthetic_cells(64, SIZE, seed=2)
+    data_s = time.perf_counter() - start
+    if "--sweep" in sys.argv[1:]:
+        return sweep(train_images, train_masks, test_images, test_masks)
 
     # 1. Cold start to held-out Dice >= 0.90 with the series' path.
-    data = make_dataset(train_images, train_masks, BATCH, augment=True, seed=0).repeat()
-    model = compile_binary(build_small_unet(SIZE))
-    steps, series_seconds, dice = train_until_dice(model, data, test_images, test_masks)
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(0)
+    data = make_dataset(train_images, train_masks, BATCH_SIZE, augment=True, seed=0).repeat()
+    model = compile_binary(build_small_unet(SIZE), steps_per_execution=STEPS_PER_EXECUTION)
+    fit_steps = series_fit(model, data)
+    first_call_s = seconds(lambda: fit_steps(STEPS_PER_EXECUTION))  # builds and traces
+    images, train_s, eval_s, dice = train_until_dice(fit_steps, BATCH_SIZE, model, test_images,
+                                                     test_masks, "series")
     time_to_dice90 = time.perf_counter() - START if dice >= 0.90 else float("nan")
+    print(f"  where the cold start went: import {IMPORT_SECONDS:.1f} s, data {data_s:.1f} s, "
+          f"first fit call (build and trace) {first_call_s:.1f} s, training {train_s:.1f} s, "
+          f"held-out checks {eval_s:.1f} s")
 
     # 2. Step rates: the series' path vs a plain default compile() + fit() on numpy arrays.
-    series_rate = fit_rate(lambda: model.fit(data, epochs=1, steps_per_epoch=TIMED_STEPS,
-                                             verbose=0, shuffle=False), TIMED_STEPS)
-    plain = build_small_unet(SIZE, momentum=0.99)
-    plain.compile(optimizer="adam", loss="binary_crossentropy")
-    count = TIMED_STEPS * BATCH
-    plain_rate = fit_rate(lambda: plain.fit(train_images[:count], train_masks[:count],
-                                            batch_size=BATCH, epochs=1, verbose=0), TIMED_STEPS)
-
-    # 2b. Time to the same quality with the plain defaults (Adam 1e-3, BCE, BatchNorm momentum
-    # 0.99, numpy arrays): the steps it needs matter more than the rate of each step.
+    series_rate = steps_per_second(fit_steps, TIMED_IMAGES // BATCH_SIZE)
     keras.utils.set_random_seed(0)
-    default_model = build_small_unet(SIZE, momentum=0.99)
-    default_model.compile(optimizer="adam", loss="binary_crossentropy")
-    numpy_data = make_dataset(train_images, train_masks, BATCH, augment=False, seed=0).repeat()
-    default_steps, default_seconds, default_dice = train_until_dice(
-        default_model, numpy_data, test_images, test_masks, label="defaults")
-    if default_dice < 0.90:
-        default_seconds = float("nan")
+    plain = default_model()
+    plain_rate = steps_per_second(default_fit(plain, train_images, train_masks),
+                                  TIMED_IMAGES // DEFAULT_BATCH)
 
-    # 3. The input pipeline alone, with no model.
-    iterator = iter(make_dataset(train_images, train_masks, BATCH, augment=True, seed=1).repeat())
+    # 3. Time to the same quality with the plain defaults, from a fresh model.
+    keras.utils.set_random_seed(0)
+    plain = default_model()
+    plain_fit = default_fit(plain, train_images, train_masks)
+    plain_fit(1)  # trace outside the timing, as for the series' path
+    default_images, default_train_s, _, default_dice = train_until_dice(
+        plain_fit, DEFAULT_BATCH, plain, test_images, test_masks, "defaults")
+    if default_dice < 0.90:
+        default_train_s = float("nan")
+
+    # 4. The input pipeline alone, with no model.
+    iterator = iter(make_dataset(train_images, train_masks, BATCH_SIZE, augment=True,
+                                 seed=1).repeat())
     next(iterator)
-    start = time.perf_counter()
-    for _ in range(200):
-        next(iterator)
-    pipeline_rate = 200 / (time.perf_counter() - start)
+    pipeline_rate = 200 / seconds(lambda: [next(iterator) for _ in range(200)])
     pipeline_share = series_rate / pipeline_rate
 
-    print(f"series path:    {series_rate:6.2f} steps/s ({series_rate * BATCH:6.0f} images/s)")
-    print(f"default fit():  {plain_rate:6.2f} steps/s ({plain_rate * BATCH:6.0f} images/s)")
+    print(f"series path:    batch {BATCH_SIZE:2d}, {series_rate:6.2f} steps/s "
+          f"({series_rate * BATCH_SIZE:4.0f} images/s), Dice 0.90 after {images} images, "
+          f"{train_s:.1f} s of training")
+    print(f"default fit():  batch {DEFAULT_BATCH:2d}, {plain_rate:6.2f} steps/s "
+          f"({plain_rate * DEFAULT_BATCH:4.0f} images/s), Dice 0.90 after "
+          f"{default_images if default_dice >= 0.90 else 'never'} images, "
+          f"{default_train_s:.1f} s of training")
     print(f"input pipeline: {pipeline_rate:6.0f} batches/s on its own")
-    print(f"time_to_dice90_s={time_to_dice90:.1f} steps_to_dice90={steps} "
+    print(f"time_to_dice90_s={time_to_dice90:.1f} images_to_dice90={images} "
           f"series_steps_per_s={series_rate:.2f} default_fit_steps_per_s={plain_rate:.2f} "
           f"speedup_vs_default_fit={series_rate / plain_rate:.2f} "
-          f"default_steps_to_dice90={default_steps if default_dice >= 0.90 else 'none'} "
-          f"time_to_quality_speedup={default_seconds / series_seconds:.2f} "
+          f"images_per_s_ratio={series_rate * BATCH_SIZE / (plain_rate * DEFAULT_BATCH):.2f} "
+          f"time_to_quality_speedup={default_train_s / train_s:.2f} "
           f"pipeline_share={pipeline_share:.3f} peak_rss_mb={peak_rss_mb():.0f}")
 
 

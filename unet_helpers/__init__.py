@@ -12,8 +12,9 @@ One module per concept:
 - ``data``       small synthetic images with masks or targets
 - ``plotting``   feature maps, parameter bars, overlays
 - ``exercises``  checks for the "build it yourself" exercises
-- ``receptive_field``, ``upsampling``, ``heads``  what notebooks 02, 03 and 05 measure and check
+- ``receptive_field``, ``upsampling``, ``heads``  what notebooks 02, 03, 05 and 12 measure and check
 - ``folders``, ``pipeline``, ``losses``, ``training``, ``sample_data``  data and training
+- ``multiclass``, ``regression``, ``tiling``  the variants: classes, real values, the paper's tiles
 
 Importing the package prints nothing, seeds nothing and changes no matplotlib settings.
 """
