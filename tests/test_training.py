@@ -8,8 +8,7 @@ from PIL import Image
 from unet_helpers.folders import load_folder
 from unet_helpers.pipeline import make_dataset
 from unet_helpers.sample_data import write_sample_data
-from unet_helpers.training import (BATCH_SIZE, STEPS_PER_EXECUTION, EpochProgress,
-                                   batchnorm_drift, build_small_unet, compile_binary,
+from unet_helpers.training import (BATCH_SIZE, EpochProgress, batchnorm_drift, build_small_unet, compile_binary,
                                    evaluate_binary, predict_masks)
 
 
@@ -41,9 +40,9 @@ def test_own_png_folder_with_0_255_masks_trains_without_conversion(tmp_path, cap
 
 def test_compile_binary_uses_the_series_defaults():
     model = compile_binary(build_small_unet(32, base_filters=4, depth=2))
-    assert model.steps_per_execution == STEPS_PER_EXECUTION == 4
+    assert model.steps_per_execution == 1 and model.jit_compile is False
     assert BATCH_SIZE == 8
-    assert model.jit_compile is False
+    assert compile_binary(model, steps_per_execution=4).steps_per_execution == 4
 
 
 def test_batchnorm_drift_is_zero_when_the_statistics_match_and_grows_when_they_do_not():

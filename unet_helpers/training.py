@@ -3,8 +3,7 @@
 The defaults were chosen by measuring on a 2-core CPU (``python benchmarks/train_speed.py
 --sweep``): 64×64 inputs, 16 base filters, batch ``BATCH_SIZE``, Adam with learning rate 2e-3,
 BatchNorm momentum 0.9 (the default 0.99 leaves the inference statistics stale after a short
-run), ``STEPS_PER_EXECUTION`` training steps per call into TensorFlow, and a cached, prefetched
-``tf.data`` pipeline.
+run), and a cached, prefetched ``tf.data`` pipeline.
 """
 
 import keras
@@ -13,10 +12,9 @@ import numpy as np
 from .losses import bce_dice_loss, binary_segmentation_metrics, dice_coefficient, iou_score
 from .model import build_unet
 
-BATCH_SIZE = 8           # images per training step
-STEPS_PER_EXECUTION = 4  # training steps per call from Python into TensorFlow
+BATCH_SIZE = 8  # images per training step: the soonest to a good model on a CPU (see notebook 08)
 
-__all__ = ["BATCH_SIZE", "STEPS_PER_EXECUTION", "EpochProgress", "batchnorm_drift",
+__all__ = ["BATCH_SIZE", "EpochProgress", "batchnorm_drift",
            "build_small_unet", "compile_binary", "evaluate_binary", "predict_masks"]
 
 
@@ -44,13 +42,14 @@ def build_small_unet(size=64, channels=1, *, base_filters=16, depth=4, momentum=
                       batch_norm_momentum=momentum, name="small_unet", **options)
 
 
-def compile_binary(model, learning_rate=2e-3, loss=bce_dice_loss, *,
-                   steps_per_execution=STEPS_PER_EXECUTION, jit_compile=False):
+def compile_binary(model, learning_rate=2e-3, loss=bce_dice_loss, *, steps_per_execution=1,
+                   jit_compile=False):
     """Compile a sigmoid-headed model for binary masks: Adam, BCE + Dice, IoU and accuracy.
 
-    ``steps_per_execution`` steps run per call from Python into TensorFlow (fewer round trips;
-    the results are the same as one step per call). ``jit_compile=True`` asks for XLA, which
-    Keras leaves off on a CPU; it made the small U-Net slower there, so it is off by default.
+    ``steps_per_execution=4`` runs 4 steps per call from Python into TensorFlow: the same
+    results, steady training a little faster, but the first call (tracing) takes seconds
+    longer, so it pays off only for runs of a few hundred steps or more. ``jit_compile=True``
+    asks for XLA, which Keras leaves off on a CPU; it made the small U-Net slower there.
     """
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss,
                   metrics=binary_segmentation_metrics(), steps_per_execution=steps_per_execution,
@@ -83,10 +82,11 @@ def batchnorm_drift(model, images):
              if isinstance(layer, keras.layers.BatchNormalization)]
     if not norms:
         raise ValueError(f"{model.name} has no BatchNormalization layer to check.")
-    probe = keras.Model(model.inputs, [layer.input for layer in norms])
-    seen = probe.predict(images, verbose=0)
+    probe = keras.Model(model.input, [layer.input for layer in norms])
+    seen = probe(images, training=False)  # a direct call: no predict function to trace
     drift = {}
     for layer, inputs in zip(norms, seen):
+        inputs = keras.ops.convert_to_numpy(inputs)
         channels = inputs.reshape(-1, inputs.shape[-1]).astype("float64")  # (pixels, C)
         moving_mean = keras.ops.convert_to_numpy(layer.moving_mean)
         gap = np.abs(moving_mean - channels.mean(axis=0)) / (channels.std(axis=0) + 1e-6)
