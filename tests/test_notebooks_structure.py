@@ -109,3 +109,24 @@ def test_index_lists_every_notebook():
     for path in PATHS:
         assert f"]({path.name})" in series_map[0]
         assert f"](notebooks/{path.name})" in readme
+
+
+READER_QUESTIONS = {  # the questions readers ask most, each answered in a section of its own
+    "09_multi_class.ipynb": "## Which loss and activation for several classes, and `from_logits` or not?",
+    "10_dense_regression.ipynb": "## Can the same U-Net do dense regression if the sigmoid becomes linear?",
+    "12_upsampling.ipynb": "## Is `kernel_size` needed for `Conv2DTranspose`?",
+}
+
+
+@pytest.mark.parametrize("name", sorted(READER_QUESTIONS))
+def test_reader_questions_have_a_section_answered_with_code(name):
+    nb_cells = cells(ROOT / "notebooks" / name)
+    starts = [i for i, c in enumerate(nb_cells) if c["cell_type"] == "markdown"
+              and READER_QUESTIONS[name] in text(c).splitlines()]
+    assert len(starts) == 1, f"no section headed {READER_QUESTIONS[name]!r}"
+    following = nb_cells[starts[0] + 1:]
+    end = next((i for i, c in enumerate(following) if c["cell_type"] == "markdown"
+                and any(line.startswith("## ") for line in text(c).splitlines())), len(following))
+    printed = [o for c in following[:end] if c["cell_type"] == "code" for o in c["outputs"]
+               if o.get("name") == "stdout"]
+    assert printed, "the section shows no printed answer"
