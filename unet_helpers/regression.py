@@ -27,7 +27,7 @@ _REGRESSION_KINDS = ("MeanSquaredError", "MeanAbsoluteError", "Huber", "LogCosh"
 class TargetScaler:
     """Standardise regression targets: ``scale(y) = (y - mean) / std``; ``unscale`` undoes it.
 
-    A freshly built network outputs values near 0 with a spread near 1. Targets in the tens
+    A freshly built network outputs values close to 0 (within about ±1). Targets in the tens
     (distances in pixels) would make the first steps spend themselves on moving that scale;
     scaled targets let training go straight to the shapes. Fit on the training targets only.
     Works on arrays of any shape, e.g. ``(N, H, W, 1) -> (N, H, W, 1)`` float32.
