@@ -14,14 +14,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .checks import check_output_activation
-from .heads import check_head_and_loss
+from .heads import _REGRESSION, check_head_and_loss
 
 __all__ = ["TargetScaler", "compile_regression", "sigmoid_floor", "error_by_target",
            "show_error_maps"]
 
 _LOSSES = {"mse": keras.losses.MeanSquaredError, "mae": keras.losses.MeanAbsoluteError,
            "huber": keras.losses.Huber}
-_REGRESSION_KINDS = ("MeanSquaredError", "MeanAbsoluteError", "Huber", "LogCosh")
 
 
 class TargetScaler:
@@ -92,7 +91,7 @@ def compile_regression(model, loss="mse", learning_rate=2e-3, *, targets=None,
             raise ValueError(f"Unknown regression loss {loss!r}: use 'mse', 'mae' or 'huber' "
                              "(or a keras.losses object such as keras.losses.Huber(delta=2.0)).")
         loss = _LOSSES[loss.lower()]()
-    if not isinstance(loss, keras.losses.Loss) or type(loss).__name__ not in _REGRESSION_KINDS:
+    if not isinstance(loss, keras.losses.Loss) or type(loss).__name__ not in _REGRESSION:
         raise ValueError(f"{type(loss).__name__} is not a regression loss. Use 'mse', 'mae' or "
                          "'huber'; for masks of classes, compile with a cross-entropy instead.")
     activation = (_head_activation(model) if output_activation is None
