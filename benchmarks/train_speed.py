@@ -28,6 +28,7 @@ import sys  # noqa: E402
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
 
 IMPORT_SECONDS = time.perf_counter() - START
 
@@ -88,9 +89,18 @@ def default_model():
 
 
 def default_fit(model, images, masks, batch_size=DEFAULT_BATCH):
-    """``fit`` on numpy arrays, ``steps`` batches per call (``batch_size`` None: fit's own 32)."""
-    return lambda steps: model.fit(images[:steps * batch_size], masks[:steps * batch_size],
-                                   batch_size=batch_size, epochs=1, verbose=0)
+    """``fit`` on numpy arrays (``batch_size`` 32 is fit's own default), ``steps`` batches per
+    call. Each call takes the next images of the arrays, wrapping around, so that training sees
+    all of the data, as the series' path does."""
+    position = 0
+
+    def fit_steps(steps):
+        nonlocal position
+        chosen = (position + np.arange(steps * batch_size)) % len(images)
+        position = (position + steps * batch_size) % len(images)
+        model.fit(images[chosen], masks[chosen], batch_size=batch_size, epochs=1, verbose=0)
+
+    return fit_steps
 
 
 def sweep(train_images, train_masks, test_images, test_masks):

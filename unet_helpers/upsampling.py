@@ -64,9 +64,11 @@ def overlap_counts(kernel_size=2, strides=2, input_size=4, padding="same"):
     return np.rint(keras.ops.convert_to_numpy(layer(ones))[0, :, :, 0]).astype(int)
 
 
-def _check_kind(kind):
+def _kernel_size(kind):
+    """The kernel size of an upsampler: 2 for ``transpose_k2s2``, 3 for the other two."""
     if kind not in UPSAMPLERS:
         raise ValueError(f"kind must be one of {', '.join(map(repr, UPSAMPLERS))}; got {kind!r}")
+    return 2 if kind == "transpose_k2s2" else 3
 
 
 def upsampling_layers(kind, filters, *, kernel_initializer="glorot_uniform", use_bias=True,
@@ -80,13 +82,12 @@ def upsampling_layers(kind, filters, *, kernel_initializer="glorot_uniform", use
     """
     from keras import layers
 
-    _check_kind(kind)
+    kernel_size = _kernel_size(kind)
     name = name or kind
     options = dict(kernel_initializer=kernel_initializer, use_bias=use_bias)
     if kind == "upsample_conv":
         return [layers.UpSampling2D(2, name=f"{name}_upsample"),
                 layers.Conv2D(filters, 3, padding="same", name=f"{name}_conv", **options)]
-    kernel_size = 2 if kind == "transpose_k2s2" else 3
     return [layers.Conv2DTranspose(filters, kernel_size, strides=2, padding="same",
                                    name=f"{name}_transpose", **options)]
 
@@ -112,8 +113,7 @@ def build_upsampler(kind, input_shape=(16, 16, 64), filters=64, *,
 def upsampler_params(kind, in_channels, filters):
     """Parameters by formula: k*k*C_in*C_out + C_out, with k = 2 for ``transpose_k2s2`` and
     k = 3 for the other two (``UpSampling2D`` itself has none)."""
-    _check_kind(kind)
-    k = 2 if kind == "transpose_k2s2" else 3
+    k = _kernel_size(kind)
     return k * k * in_channels * filters + filters
 
 
@@ -124,10 +124,9 @@ def upsampler_macs(kind, height, width, in_channels, filters):
     kernel: H*W*k*k*C_in*C_out. ``UpSampling2D`` + ``Conv2D`` runs the 3 x 3 convolution on the
     upsampled map, four times as many pixels: 2H*2W*9*C_in*C_out.
     """
-    _check_kind(kind)
+    k = _kernel_size(kind)
     if kind == "upsample_conv":
-        return (2 * height) * (2 * width) * 9 * in_channels * filters
-    k = 2 if kind == "transpose_k2s2" else 3
+        return (2 * height) * (2 * width) * k * k * in_channels * filters
     return height * width * k * k * in_channels * filters
 
 
