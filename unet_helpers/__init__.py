@@ -1,48 +1,80 @@
 """unet_helpers: the small helper package of the "U-Net, block by block" notebook series.
 
-One module per concept:
+One concept per module; the notebooks import each name from the module that holds it
+(``from unet_helpers.blocks import conv_block``), so you always know which file to open.
 
-- ``blocks``     conv_block, encoder_block, decoder_block (Keras functional API)
-- ``model``      build_unet, output_head
-- ``checks``     input checks with messages that name the fix
-- ``formulas``   shapes and parameter counts from formulas alone (no TensorFlow)
-- ``trace``      shapes and parameters read from a built model, as tables
-- ``drawing``    a picture of the U with each block's shape
-- ``explorer``   the interactive shape explorer (ipywidgets)
-- ``data``       small synthetic images with masks or targets
-- ``plotting``   feature maps, parameter bars, overlays
-- ``exercises``  checks for the "build it yourself" exercises
-- ``receptive_field``, ``upsampling``, ``heads``  what notebooks 02, 03, 05 and 12 measure and check
-- ``folders``, ``pipeline``, ``losses``, ``training``, ``sample_data``  data and training
-- ``multiclass``, ``regression``, ``tiling``  the variants: classes, real values, the paper's tiles
+Building the network (notebooks 01–06, 11, 12)
+  ``checks``           argument checks for building a U-Net, with messages that name the fix
+  ``unpadded``         size arithmetic of the paper's unpadded U-Net (572 -> 388, crops)
+  ``blocks``           conv_block, encoder_block, decoder_block
+  ``head``             output_head, its activation, and the losses that fit it
+  ``model``            build_unet (the reference), build_small_unet (the CPU-sized one)
+  ``formulas``         shapes, parameters and MACs by formula (no TensorFlow)
+  ``trace``            shapes and parameters read from a built model, as tables
+  ``receptive_field``  what one pixel can see: by formula and by gradients
+  ``transposed_conv``  one transposed convolution: sizes, one pixel spreading, overlapping taps
+  ``upsamplers``       three ways to double H and W, compared; checkerboard strength
+  ``tiling``           overlap-tile prediction for the unpadded U-Net
+  ``exercises``        graders for the "build it yourself" exercises
+Data (07)
+  ``synthetic``        synthetic cells, shapes and distance maps, made in memory
+  ``folders``          your own images and masks from two folders
+  ``sample_data``      write the shipped sample data set (``python -m unet_helpers.sample_data``)
+  ``pipeline``         numpy arrays -> a batched, augmented ``tf.data.Dataset``
+  ``class_masks``      masks of class ids: check, one-hot, shares
+  ``regression_targets``  scaling regression targets; what a sigmoid head can reach
+Training and evaluation (08–10)
+  ``losses``           BCE + Dice and the binary metrics
+  ``training``         the series' defaults, compile helpers per task, progress callbacks
+  ``evaluation``       predictions and scores on held-out images
+  ``scores``           Dice, IoU, confusion matrix, per-class IoU, errors by value
+  ``batchnorm``        stale BatchNorm statistics, measured
+Figures and widgets
+  ``colours``          the series' palettes
+  ``network_plots``    the U drawing, parameters per block, feature maps
+  ``segmentation_plots``  images, masks, predictions, errors, classes, confusion matrix
+  ``training_plots``   training curves
+  ``regression_plots`` regression error maps
+  ``upsampling_plots`` overlap maps of upsamplers
+  ``explorers``        the interactive explorers (core ipywidgets)
 
-Importing the package prints nothing, seeds nothing and changes no matplotlib settings.
+For users outside the series, the most used names can also be imported from the top level
+(``from unet_helpers import build_unet``). They are loaded on first use, so importing the
+package is instant: it imports no TensorFlow or pyplot, prints nothing, seeds nothing and
+changes no matplotlib settings.
 """
 
-from .blocks import conv_block, decoder_block, encoder_block
-from .checks import check_input_shape, nearby_valid_sizes
-from .data import synthetic_cells
-from .drawing import draw_unet
-from .exercises import (check_conv_block, check_decoder_block, check_encoder_block,
-                        check_output_head, compare_models)
-from .explorer import explore_unet, shape_explorer, show_exploration
-from .formulas import formula_trace, level_filters
-from .model import build_unet, output_head
-from .plotting import plot_block_parameters, show_feature_maps, show_image_and_mask
-from .trace import block_parameters, compare_traces, format_trace, keras_trace
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "conv_block", "encoder_block", "decoder_block",
-    "build_unet", "output_head",
-    "check_input_shape", "nearby_valid_sizes",
-    "formula_trace", "level_filters",
-    "keras_trace", "format_trace", "compare_traces", "block_parameters",
-    "draw_unet",
-    "explore_unet", "show_exploration", "shape_explorer",
-    "synthetic_cells",
-    "show_feature_maps", "plot_block_parameters", "show_image_and_mask",
-    "check_conv_block", "check_encoder_block", "check_decoder_block", "check_output_head",
-    "compare_models",
-]
+_TOP_LEVEL = {
+    "blocks": ("conv_block", "encoder_block", "decoder_block"),
+    "head": ("output_head", "check_head_and_loss"),
+    "model": ("build_unet", "build_small_unet"),
+    "checks": ("check_input_shape", "nearby_valid_sizes"),
+    "formulas": ("formula_trace", "level_filters"),
+    "trace": ("keras_trace", "format_trace", "compare_traces", "block_parameters"),
+    "synthetic": ("synthetic_cells", "synthetic_shapes", "synthetic_distance"),
+    "folders": ("load_folder",),
+    "pipeline": ("make_dataset",),
+    "training": ("compile_binary", "compile_multiclass", "compile_regression"),
+    "network_plots": ("draw_unet",),
+    "segmentation_plots": ("show_image_and_mask",),
+}
+_MODULE_OF = {name: module for module, names in _TOP_LEVEL.items() for name in names}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name):
+    """Load a top-level name from its module the first time it is used."""
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module 'unet_helpers' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_MODULE_OF[name]}", __name__), name)
+    globals()[name] = value  # later uses find it directly
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_MODULE_OF))

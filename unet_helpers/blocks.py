@@ -10,58 +10,43 @@ centre-crops the skip (``Cropping2D``) to the size of the upsampled tensor befor
 
 Each function takes a Keras tensor and returns a Keras tensor, so blocks can be chained like
 ordinary function calls. ``name`` (optional) prefixes every layer's name, which keeps layer
-names stable when a notebook cell is run twice.
+names stable when a notebook cell is run twice. ``batch_norm_momentum`` is BatchNormalization's
+momentum: the default 0.99 matches Keras and the reference; short training runs (a few dozen
+steps) want 0.9 so the inference statistics catch up.
 """
 
 from keras import layers
 
-__all__ = ["conv_block", "encoder_block", "decoder_block", "centre_crop_sizes"]
+from .checks import check_padding
+from .unpadded import centre_crop_sizes
 
-
-def _check_padding(padding):
-    if padding not in ("same", "valid"):
-        raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}.")
-
-
-def centre_crop_sizes(skip_size, target_size):
-    """How many pixels to cut from each side of a skip to centre it on the target size.
-
-    >>> centre_crop_sizes(64, 56)
-    (4, 4)
-    >>> centre_crop_sizes(65, 56)
-    (4, 5)
-    """
-    extra = skip_size - target_size
-    if extra < 0:
-        raise ValueError(f"The skip ({skip_size}) is smaller than the upsampled tensor "
-                         f"({target_size}); it cannot be cropped to fit.")
-    return extra // 2, extra - extra // 2
+__all__ = ["conv_block", "encoder_block", "decoder_block"]
 
 
 def _layer_name(name, suffix):
     return None if name is None else f"{name}_{suffix}"
 
 
-def conv_block(inputs, filters, *, batch_norm=True, padding="same", momentum=0.99, name=None):
+def conv_block(inputs, filters, *, batch_norm=True, padding="same", batch_norm_momentum=0.99,
+               name=None):
     """Two 3x3 convolutions, each followed by BatchNormalization (optional) and ReLU.
 
     ``(batch, H, W, C) -> (batch, H, W, filters)`` with ``padding="same"``,
     ``(batch, H - 4, W - 4, filters)`` with ``padding="valid"``.
-
-    ``momentum`` is BatchNormalization's: the default 0.99 matches Keras and the reference;
-    short training runs (a few dozen steps) want 0.9 so the inference statistics catch up.
     """
-    _check_padding(padding)
+    check_padding(padding)
     x = inputs
     for i in (1, 2):
         x = layers.Conv2D(filters, 3, padding=padding, name=_layer_name(name, f"conv{i}"))(x)
         if batch_norm:
-            x = layers.BatchNormalization(momentum=momentum, name=_layer_name(name, f"bn{i}"))(x)
+            x = layers.BatchNormalization(momentum=batch_norm_momentum,
+                                          name=_layer_name(name, f"bn{i}"))(x)
         x = layers.Activation("relu", name=_layer_name(name, f"relu{i}"))(x)
     return x
 
 
-def encoder_block(inputs, filters, *, batch_norm=True, padding="same", momentum=0.99, name=None):
+def encoder_block(inputs, filters, *, batch_norm=True, padding="same", batch_norm_momentum=0.99,
+                  name=None):
     """A conv block, then 2x2 max-pooling. Returns ``(skip, pooled)``.
 
     ``(batch, H, W, C) -> skip (batch, H, W, filters), pooled (batch, H/2, W/2, filters)``
@@ -70,13 +55,13 @@ def encoder_block(inputs, filters, *, batch_norm=True, padding="same", momentum=
     down to the next level.
     """
     skip = conv_block(inputs, filters, batch_norm=batch_norm, padding=padding,
-                      momentum=momentum, name=name)
+                      batch_norm_momentum=batch_norm_momentum, name=name)
     pooled = layers.MaxPool2D((2, 2), name=_layer_name(name, "pool"))(skip)  # H, W halve
     return skip, pooled
 
 
-def decoder_block(inputs, skip, filters, *, batch_norm=True, padding="same", momentum=0.99,
-                  name=None):
+def decoder_block(inputs, skip, filters, *, batch_norm=True, padding="same",
+                  batch_norm_momentum=0.99, name=None):
     """Upsample by 2 with a transposed conv, concatenate the skip, then a conv block.
 
     ``(batch, H, W, C), skip (batch, 2H, 2W, S) -> (batch, 2H, 2W, filters)`` ("same");
@@ -87,7 +72,7 @@ def decoder_block(inputs, skip, filters, *, batch_norm=True, padding="same", mom
     2x2 patch: ``(batch, H, W, C) -> (batch, 2H, 2W, filters)``. The concatenation then stacks
     ``filters + S`` channels before the conv block.
     """
-    _check_padding(padding)
+    check_padding(padding)
     x = layers.Conv2DTranspose(filters, (2, 2), strides=2, padding=padding,
                                name=_layer_name(name, "up"))(inputs)  # H, W double
     up_size, skip_size = tuple(x.shape[1:3]), tuple(skip.shape[1:3])
@@ -101,5 +86,5 @@ def decoder_block(inputs, skip, filters, *, batch_norm=True, padding="same", mom
             f"input size is not divisible by 2**depth: a pooling rounded down."
         )
     x = layers.Concatenate(name=_layer_name(name, "concat"))([x, skip])  # channels add up
-    return conv_block(x, filters, batch_norm=batch_norm, padding=padding, momentum=momentum,
-                      name=name)
+    return conv_block(x, filters, batch_norm=batch_norm, padding=padding,
+                      batch_norm_momentum=batch_norm_momentum, name=name)

@@ -1,21 +1,23 @@
-"""Input checks for U-Net: catch a mistake early and say how to fix it.
+"""Argument checks for building a U-Net: catch a mistake early and say how to fix it.
 
 Without these checks, a bad input shape only fails deep inside TensorFlow (for example a
-``Concatenate`` that complains about 89 vs 88 rows). Each check raises a ``ValueError`` whose
-message names the fix.
+``Concatenate`` that complains about 89 vs 88 rows). Every ``check_*`` function in the package
+follows one contract: it returns nothing when all is well and raises a ``ValueError`` whose
+message names the fix when it is not. No TensorFlow is needed here.
 """
 
+from .unpadded import nearby_unpadded_sizes, unpadded_output_size
+
 __all__ = [
-    "OUTPUT_ACTIVATIONS",
+    "PADDINGS",
     "nearby_valid_sizes",
-    "unpadded_output_size",
-    "nearby_unpadded_sizes",
+    "check_padding",
+    "check_positive_int",
     "check_input_shape",
-    "check_depth_and_filters",
-    "check_output_activation",
+    "check_unet_arguments",
 ]
 
-OUTPUT_ACTIVATIONS = ("sigmoid", "softmax", "linear")
+PADDINGS = ("same", "valid")
 
 
 def nearby_valid_sizes(size, depth):
@@ -31,50 +33,20 @@ def nearby_valid_sizes(size, depth):
     return (below if below > 0 else step), below + step
 
 
-def unpadded_output_size(size, depth):
-    """Output size of the unpadded ("valid") U-Net for an input ``size``, or None if it fails.
-
-    Going down, each conv block loses 4 pixels and each pooling halves (the size must be even
-    there); the bridge loses 4; going up, each level doubles and then loses 4.
-
-    >>> unpadded_output_size(572, 4)
-    388
-    """
-    for _ in range(depth):
-        size -= 4                      # two 3x3 valid convolutions
-        if size <= 0 or size % 2:
-            return None                # pooling needs an even size
-        size //= 2
-    size -= 4                          # the bridge
-    if size <= 0:
-        return None
-    for _ in range(depth):
-        size = 2 * size - 4            # up-convolution, then two valid convolutions
-    return size if size > 0 else None
+def check_padding(padding):
+    """Raise unless ``padding`` is 'same' (the series) or 'valid' (the paper)."""
+    if padding not in PADDINGS:
+        raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}: 'same' keeps "
+                         "height and width, 'valid' is the paper's unpadded convolutions.")
 
 
-def nearby_unpadded_sizes(size, depth):
-    """The closest input sizes below and above ``size`` that the unpadded U-Net accepts.
-
-    >>> nearby_unpadded_sizes(570, 4)
-    (556, 572)
-    """
-    if unpadded_output_size(size, depth) is not None:
-        return size, size
-    below = next((s for s in range(size - 1, 0, -1) if unpadded_output_size(s, depth)), None)
-    above = next(s for s in range(size + 1, size + 2**(depth + 2))
-                 if unpadded_output_size(s, depth))
-    return below, above
+def check_positive_int(value, name, example):
+    """Raise unless ``value`` is a whole number >= 1 (``True``/``False`` are refused)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer ({example}), got {value!r}.")
 
 
-def check_input_shape(input_shape, depth, padding="same"):
-    """Check ``(H, W, C)``: three numbers, positive, and H and W divisible by ``2**depth``.
-
-    Each encoder halves H and W (``depth`` times) and each decoder doubles them again; the
-    decoder's concatenation only lines up when no halving had to round down.
-    ``None`` for H or W (any size) is accepted but cannot be checked here.
-    With ``padding="valid"`` the rule is the unpadded network's (``unpadded_output_size``).
-    """
+def _check_shape_tuple(input_shape):
     try:
         shape = tuple(input_shape)
     except TypeError:
@@ -91,72 +63,66 @@ def check_input_shape(input_shape, depth, padding="same"):
             f"input_shape must have 3 numbers (height, width, channels), got {shape} "
             f"with {len(shape)}.{hint}"
         )
-    height, width, channels = shape
-    if channels is None or not isinstance(channels, int) or channels < 1:
-        raise ValueError(f"The number of channels must be a positive integer, got {channels!r}.")
-    step = 2**depth
-    for axis_name, size in (("height", height), ("width", width)):
-        if size is None:
-            continue
-        if not isinstance(size, int) or size < 1:
-            raise ValueError(f"The input {axis_name} must be a positive integer, got {size!r}.")
-        if padding == "valid":
-            if unpadded_output_size(size, depth) is None:
-                below, above = nearby_unpadded_sizes(size, depth)
-                options = f"{below} or {above}" if below else f"{above}"
-                raise ValueError(
-                    f"The unpadded (padding='valid') U-Net cannot take an input {axis_name} of "
-                    f"{size} with depth={depth}: every 3x3 convolution loses 2 pixels and every "
-                    f"pooling needs an even size. Sizes that work nearby: {options} "
-                    f"(e.g. 572 -> 388 for depth 4).")
-            continue
-        if size < step:
-            largest = max(d for d in range(0, 30) if 2**d <= size)
-            raise ValueError(
-                f"depth={depth} is too large for an input {axis_name} of {size}: {depth} "
-                f"poolings need at least {step} pixels. Use depth <= {largest}, "
-                f"or an input of at least {step}."
-            )
-        if size % step:
-            below, above = nearby_valid_sizes(size, depth)
-            raise ValueError(
-                f"The input {axis_name} {size} is not divisible by 2**depth = {step} "
-                f"(depth={depth}). Each encoder halves the size and the decoders must double it "
-                f"back exactly to concatenate with the skips. Resize or pad to {below} or "
-                f"{above}, or lower the depth."
-            )
     return shape
 
 
-def check_depth_and_filters(depth, base_filters):
-    """Check that ``depth`` >= 1 and ``base_filters`` >= 1 are integers."""
-    if not isinstance(depth, int) or isinstance(depth, bool) or depth < 1:
-        raise ValueError(f"depth must be a positive integer (the reference uses 4), got {depth!r}.")
-    if not isinstance(base_filters, int) or isinstance(base_filters, bool) or base_filters < 1:
+def _check_unpadded_size(axis_name, size, depth):
+    if unpadded_output_size(size, depth) is None:
+        below, above = nearby_unpadded_sizes(size, depth)
+        options = f"{below} or {above}" if below else f"{above}"
         raise ValueError(
-            f"filters must be a positive integer (the reference starts at 64), got {base_filters!r}."
+            f"The unpadded (padding='valid') U-Net cannot take an input {axis_name} of "
+            f"{size} with depth={depth}: every 3x3 convolution loses 2 pixels and every "
+            f"pooling needs an even size. Sizes that work nearby: {options} "
+            f"(e.g. 572 -> 388 for depth 4).")
+
+
+def _check_padded_size(axis_name, size, depth):
+    step = 2**depth
+    if size < step:
+        largest = max(d for d in range(0, 30) if 2**d <= size)
+        raise ValueError(
+            f"depth={depth} is too large for an input {axis_name} of {size}: {depth} "
+            f"poolings need at least {step} pixels. Use depth <= {largest}, "
+            f"or an input of at least {step}."
+        )
+    if size % step:
+        below, above = nearby_valid_sizes(size, depth)
+        raise ValueError(
+            f"The input {axis_name} {size} is not divisible by 2**depth = {step} "
+            f"(depth={depth}). Each encoder halves the size and the decoders must double it "
+            f"back exactly to concatenate with the skips. Resize or pad to {below} or "
+            f"{above}, or lower the depth."
         )
 
 
-def check_output_activation(output_activation, num_classes):
-    """Return the head's activation as one of 'sigmoid', 'softmax', 'linear'.
+def check_input_shape(input_shape, depth, padding="same"):
+    """Check ``(H, W, C)``: three numbers, positive, and H and W right for ``depth``.
 
-    ``None`` means 'linear' (the head outputs logits or regression values).
+    Each encoder halves H and W (``depth`` times) and each decoder doubles them again; the
+    decoder's concatenation only lines up when no halving had to round down, so with
+    ``padding="same"`` H and W must divide by ``2**depth``. With ``padding="valid"`` the rule is
+    the unpadded network's (``unpadded.unpadded_output_size``). ``None`` for H or W (any size)
+    is accepted but cannot be checked here.
     """
-    if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 1:
-        raise ValueError(
-            f"num_classes must be a positive integer (1 for a binary mask), got {num_classes!r}."
-        )
-    activation = "linear" if output_activation is None else output_activation
-    if activation not in OUTPUT_ACTIVATIONS:
-        raise ValueError(
-            f"Unknown output_activation {output_activation!r}. Use 'sigmoid' for a binary mask "
-            f"(num_classes=1), 'softmax' for several classes, or None / 'linear' for logits "
-            f"and regression."
-        )
-    if activation == "softmax" and num_classes == 1:
-        raise ValueError(
-            "softmax over a single channel always outputs 1.0. For a binary mask use "
-            "output_activation='sigmoid' with num_classes=1, or softmax with num_classes=2."
-        )
-    return activation
+    check_padding(padding)
+    height, width, channels = _check_shape_tuple(input_shape)
+    if channels is None or not isinstance(channels, int) or channels < 1:
+        raise ValueError(f"The number of channels must be a positive integer, got {channels!r}.")
+    for axis_name, size in (("height", height), ("width", width)):
+        if size is None:
+            continue
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise ValueError(f"The input {axis_name} must be a positive integer, got {size!r}.")
+        if padding == "valid":
+            _check_unpadded_size(axis_name, size, depth)
+        else:
+            _check_padded_size(axis_name, size, depth)
+
+
+def check_unet_arguments(input_shape, depth, base_filters, padding="same"):
+    """Everything ``build_unet``, ``draw_unet`` and the shape explorer need to be true at once:
+    ``depth`` and ``base_filters`` positive integers and ``input_shape`` right for them."""
+    check_positive_int(depth, "depth", "the reference uses 4")
+    check_positive_int(base_filters, "base_filters", "the reference starts at 64")
+    check_input_shape(input_shape, depth, padding)

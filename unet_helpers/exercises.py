@@ -1,19 +1,21 @@
-"""Checks for the "build it yourself" exercises: compare a learner's block with the reference.
+"""Graders for the "build it yourself" exercises: compare a learner's block with the reference.
 
-Each ``check_*`` function builds the learner's block and the reference block on the same
+Each ``grade_*`` function builds the learner's block and the reference block on the same
 Keras inputs, then compares layer classes (in order), settings that matter (padding, strides,
 activations, concatenation order), output shapes and parameter counts. It prints one line per
-check with a hint that names the likely mistake, and returns True when everything matches.
+comparison with a hint that names the likely mistake, then one verdict line, and returns True
+when everything matches. (Graders print and return a bool; ``check_*`` functions elsewhere in
+the package raise.)
 """
 
 import keras
 from keras import layers
 
 from .blocks import conv_block, decoder_block, encoder_block
-from .model import output_head
+from .head import output_head
 
-__all__ = ["compare_models", "check_conv_block", "check_encoder_block", "check_decoder_block",
-           "check_output_head"]
+__all__ = ["grade_model", "grade_conv_block", "grade_encoder_block", "grade_decoder_block",
+           "grade_output_head"]
 
 
 def _as_list(outputs):
@@ -71,8 +73,9 @@ def _settings_problems(learner):
     return problems
 
 
-def compare_models(learner, reference, what="block"):
-    """Compare two Keras models; print a line per check; return True when all checks pass."""
+def grade_model(learner, reference, what="block", extra_results=()):
+    """Compare two Keras models; print a line per comparison and a verdict; return True when
+    all pass. ``extra_results``: more ``(passed, text)`` lines to weigh in the verdict."""
     results = []
     own_kinds, ref_kinds = _layer_kinds(learner), _layer_kinds(reference)
     if own_kinds == ref_kinds:
@@ -103,6 +106,7 @@ def compare_models(learner, reference, what="block"):
         results.append((True, f"parameters: {ref_params:,}"))
     else:
         results.append((False, f"parameters differ: yours {own_params:,}, reference {ref_params:,}"))
+    results.extend(extra_results)
     for ok, text in results:
         print(("✓ " if ok else "✗ ") + text)
     passed = all(ok for ok, _ in results)
@@ -116,37 +120,36 @@ def _build(function, input_shapes, *args, **kwargs):
     return keras.Model(inputs, function(*inputs, *args, **kwargs))
 
 
-def check_conv_block(learner_conv_block, input_shape=(32, 32, 8), filters=16):
-    """Check ``learner_conv_block(inputs, filters)`` against the reference conv block."""
+def grade_conv_block(learner_conv_block, input_shape=(32, 32, 8), filters=16):
+    """Grade ``learner_conv_block(inputs, filters)`` against the reference conv block."""
     mine = _build(learner_conv_block, [input_shape], filters)
     reference = _build(conv_block, [input_shape], filters)
-    return compare_models(mine, reference, "conv block")
+    return grade_model(mine, reference, "conv block")
 
 
-def check_encoder_block(learner_encoder_block, input_shape=(128, 128, 32), filters=64):
-    """Check ``learner_encoder_block(inputs, filters) -> (skip, pooled)`` against the reference."""
+def grade_encoder_block(learner_encoder_block, input_shape=(128, 128, 32), filters=64):
+    """Grade ``learner_encoder_block(inputs, filters) -> (skip, pooled)`` against the reference."""
     mine = _build(learner_encoder_block, [input_shape], filters)
     reference = _build(encoder_block, [input_shape], filters)
-    return compare_models(mine, reference, "encoder block")
+    return grade_model(mine, reference, "encoder block")
 
 
-def check_decoder_block(learner_decoder_block, input_shape=(16, 16, 32), skip_shape=(32, 32, 64),
+def grade_decoder_block(learner_decoder_block, input_shape=(16, 16, 32), skip_shape=(32, 32, 64),
                         filters=64):
-    """Check ``learner_decoder_block(inputs, skip, filters)`` against the reference."""
+    """Grade ``learner_decoder_block(inputs, skip, filters)`` against the reference."""
     mine = _build(learner_decoder_block, [input_shape, skip_shape], filters)
     reference = _build(decoder_block, [input_shape, skip_shape], filters)
-    return compare_models(mine, reference, "decoder block")
+    return grade_model(mine, reference, "decoder block")
 
 
-def check_output_head(learner_head, input_shape=(64, 64, 16), num_classes=1, activation="sigmoid"):
-    """Check ``learner_head(inputs, num_classes, activation)`` against the reference 1x1 head."""
+def grade_output_head(learner_head, input_shape=(64, 64, 16), num_classes=1, activation="sigmoid"):
+    """Grade ``learner_head(inputs, num_classes, activation)`` against the reference 1x1 head."""
     mine = _build(learner_head, [input_shape], num_classes, activation)
     reference = _build(output_head, [input_shape], num_classes, activation)
-    passed = compare_models(mine, reference, "output head")
     own = [l.get_config().get("activation") for l in mine.layers if isinstance(l, layers.Conv2D)]
     ref = [l.get_config().get("activation") for l in reference.layers
            if isinstance(l, layers.Conv2D)]
-    if own[-1:] != ref[-1:]:
-        print(f"✗ activation: yours {own[-1:]}, reference {ref[-1:]}")
-        return False
-    return passed
+    same = own[-1:] == ref[-1:]
+    activation = (same, f"activation: {ref[-1]}" if same else
+                  f"activation differs: yours {own[-1:]}, reference {ref[-1:]}")
+    return grade_model(mine, reference, "output head", extra_results=[activation])

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
+from skimage.util import img_as_float32
 
 __all__ = ["IMAGE_SUFFIXES", "load_folder", "pair_files", "read_image", "read_mask"]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 MAX_CLASS_ID = 63  # mask values 0..63 are read as class ids; larger ones must be 0/255
+_GRAY_MODES = ("1", "L", "I", "I;16", "F")
 
 
 def _image_files(folder, role):
@@ -68,17 +70,38 @@ def _open(path):
                          "Is the file complete, and really a PNG, JPEG or TIFF?") from None
 
 
-def _to_unit_range(array):
-    if array.dtype == np.uint8:
-        return array.astype(np.float32) / 255.0
-    if array.dtype == np.uint16:
-        return array.astype(np.float32) / 65535.0
-    if array.dtype == bool:
-        return array.astype(np.float32)
-    array = array.astype(np.float32)
-    if array.min() < 0 or array.max() > 1:
-        array = (array - array.min()) / max(float(array.max() - array.min()), 1e-12)
-    return array
+def _resized(image, size, resample):
+    return image if size is None else image.resize((size[1], size[0]), resample)
+
+
+def _image_array(image, size, path):
+    """A PIL image -> ``(H, W, C)`` float32 in [0, 1] (scaled by ``img_as_float32``)."""
+    if image.mode not in _GRAY_MODES + ("RGB",):
+        image = image.convert("L" if image.mode == "LA" else "RGB")  # drop alpha and palettes
+    array = np.asarray(_resized(image, size, Image.BILINEAR))
+    if array.dtype == np.int32 and array.min() >= 0 and array.max() <= 65535:
+        array = array.astype(np.uint16)                # a 16-bit PNG that Pillow opened as "I"
+    if array.dtype.kind == "f" and (array.min() < 0 or array.max() > 1):
+        raise ValueError(f"{str(path)!r} holds floating-point values from {array.min():.4g} to "
+                         f"{array.max():.4g}, but images must lie in [0, 1]. Rescale it (for "
+                         "example divide by its maximum) or save it as an 8- or 16-bit image.")
+    array = img_as_float32(array)
+    return array[:, :, None] if array.ndim == 2 else array
+
+
+def _mask_array(image, size, path):
+    """A PIL image -> ``(H, W)`` integers exactly as stored (palette masks keep their indices)."""
+    if image.mode == "P" and not image.getpalette():
+        image = image.convert("L")
+    array = np.asarray(_resized(image, size, Image.NEAREST))
+    if array.ndim == 3:
+        array = array[:, :, :3]                           # drop an alpha channel
+        if not all(np.array_equal(array[:, :, 0], array[:, :, c]) for c in range(3)):
+            raise ValueError(f"The mask {str(path)!r} is in colour with channels that differ. "
+                             "Save masks as single-channel (grayscale) images holding 0/1, 0/255 "
+                             "or class ids 0, 1, 2, ...")
+        array = array[:, :, 0]
+    return array.astype(np.uint8) if array.dtype == bool else array
 
 
 def read_image(path, size=None):
@@ -86,15 +109,7 @@ def read_image(path, size=None):
 
     ``size=(height, width)`` resizes with bilinear interpolation (fine for images, never masks).
     """
-    image = _open(path)
-    if image.mode in ("RGBA", "LA", "P", "CMYK", "YCbCr", "HSV"):
-        image = image.convert("RGB" if image.mode != "LA" else "L")
-    if size is not None:
-        image = image.resize((size[1], size[0]), Image.BILINEAR)
-    array = _to_unit_range(np.asarray(image))
-    if array.ndim == 2:
-        array = array[:, :, None]
-    return array
+    return _image_array(_open(path), _parse_size(size), path)
 
 
 def read_mask(path, size=None):
@@ -103,23 +118,7 @@ def read_mask(path, size=None):
     ``size=(height, width)`` resizes with nearest-neighbour interpolation, so every value stays
     one of the stored labels.
     """
-    image = _open(path)
-    if image.mode == "P":
-        image = image.convert("L") if not image.getpalette() else image
-    if size is not None:
-        image = image.resize((size[1], size[0]), Image.NEAREST)
-    array = np.asarray(image)
-    if array.ndim == 3:
-        if array.shape[2] == 4:
-            array = array[:, :, :3]
-        if not all(np.array_equal(array[:, :, 0], array[:, :, c]) for c in range(array.shape[2])):
-            raise ValueError(f"The mask {str(path)!r} is in colour with channels that differ. "
-                             "Save masks as single-channel (grayscale) images holding 0/1, 0/255 "
-                             "or class ids 0, 1, 2, ...")
-        array = array[:, :, 0]
-    if array.dtype == bool:
-        array = array.astype(np.uint8)
-    return array
+    return _mask_array(_open(path), _parse_size(size), path)
 
 
 def _mask_kind(values):
@@ -161,18 +160,14 @@ def load_folder(images_dir, masks_dir, size=None):
     target = _parse_size(size)
     images, masks = [], []
     for image_path, mask_path in pairs:
-        image = read_image(image_path)
-        mask = read_mask(mask_path)
-        if image.shape[:2] != mask.shape:
+        image, mask = _open(image_path), _open(mask_path)          # each file is read once
+        if image.size != mask.size:
             raise ValueError(
-                f"{image_path.name} is {image.shape[0]}x{image.shape[1]} but its mask "
-                f"{mask_path.name} is {mask.shape[0]}x{mask.shape[1]} (height x width). "
+                f"{image_path.name} is {image.height}x{image.width} but its mask "
+                f"{mask_path.name} is {mask.height}x{mask.width} (height x width). "
                 "An image and its mask must have the same size: is this the right mask?")
-        if target is not None:
-            image = read_image(image_path, target)
-            mask = read_mask(mask_path, target)
-        images.append(image)
-        masks.append(mask)
+        images.append(_image_array(image, target, image_path))
+        masks.append(_mask_array(mask, target, mask_path))
     sizes = sorted({image.shape[:2] for image in images})
     if len(sizes) > 1:
         raise ValueError(f"The images have different sizes {sizes}. Pass size=(height, width) "

@@ -1,25 +1,13 @@
 """Assemble the full U-Net from the blocks: encoders, bridge, decoders and the output head."""
 
 import keras
-from keras import layers
 
 from .blocks import conv_block, decoder_block, encoder_block
-from .checks import check_depth_and_filters, check_input_shape, check_output_activation
+from .checks import check_unet_arguments
 from .formulas import level_filters
+from .head import check_output_activation, output_head
 
-__all__ = ["build_unet", "output_head"]
-
-
-def output_head(inputs, num_classes=1, activation="sigmoid", name="head"):
-    """A 1x1 convolution that turns features into one value per class and pixel.
-
-    ``(batch, H, W, C) -> (batch, H, W, num_classes)``
-
-    ``activation``: 'sigmoid' (binary mask, probabilities), 'softmax' (classes, probabilities
-    that sum to 1 over the last axis) or 'linear' / None (logits, or regression values).
-    """
-    activation = check_output_activation(activation, num_classes)
-    return layers.Conv2D(num_classes, 1, padding="same", activation=activation, name=name)(inputs)
+__all__ = ["build_unet", "build_small_unet"]
 
 
 def build_unet(input_shape, *, base_filters=64, depth=4, num_classes=1,
@@ -39,17 +27,15 @@ def build_unet(input_shape, *, base_filters=64, depth=4, num_classes=1,
     ``num_classes=2`` and ``output_activation="softmax"``, ``build_unet((572, 572, 1), ...)``
     is the paper's model: 572 -> 388, 31,030,658 parameters.
     """
-    check_depth_and_filters(depth, base_filters)
-    if padding not in ("same", "valid"):
-        raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}.")
-    input_shape = check_input_shape(input_shape, depth, padding)
+    check_unet_arguments(input_shape, depth, base_filters, padding)
+    input_shape = tuple(input_shape)
     if padding == "valid" and None in input_shape[:2]:
         raise ValueError("The unpadded (padding='valid') U-Net needs a fixed height and width to "
                          "know how much to crop each skip, e.g. (572, 572, 1). For images of any "
                          "size, use padding='same' or predict in tiles (unet_helpers.tiling).")
-    activation = check_output_activation(output_activation, num_classes)
+    check_output_activation(output_activation, num_classes)
     filters = level_filters(base_filters, depth)
-    options = dict(batch_norm=batch_norm, padding=padding, momentum=batch_norm_momentum)
+    options = dict(batch_norm=batch_norm, padding=padding, batch_norm_momentum=batch_norm_momentum)
 
     inputs = keras.Input(input_shape, name="input")
     skips = []
@@ -60,5 +46,17 @@ def build_unet(input_shape, *, base_filters=64, depth=4, num_classes=1,
     x = conv_block(x, filters[depth], name="bridge", **options)  # the bottom of the U
     for level in range(depth, 0, -1):                     # going up: H, W double each level
         x = decoder_block(x, skips[level - 1], filters[level - 1], name=f"dec{level}", **options)
-    outputs = output_head(x, num_classes, activation)
+    outputs = output_head(x, num_classes, output_activation)
     return keras.Model(inputs, outputs, name=name)
+
+
+def build_small_unet(size=64, channels=1, *, base_filters=16, depth=4, batch_norm_momentum=0.9,
+                     **options):
+    """The series' CPU-sized U-Net: the reference layout with fewer filters and smaller inputs.
+
+    ``(batch, size, size, channels) -> (batch, size, size, 1)`` by default (sigmoid head).
+    BatchNorm momentum 0.9, not Keras' 0.99: after a training run of a few dozen steps, 0.99
+    leaves the statistics used for prediction stale (notebook 08 measures it).
+    """
+    return build_unet((size, size, channels), base_filters=base_filters, depth=depth,
+                      batch_norm_momentum=batch_norm_momentum, name="small_unet", **options)

@@ -3,11 +3,14 @@
 In the encoder, each 3x3 convolution widens the receptive field by 2 pixels *of its own level*,
 and each 2x2 max-pooling doubles the size of those pixels (the "jump", in input pixels). So
 deeper levels see much larger regions of the input, which is how U-Net gathers context.
+
+Two ways to know it: ``receptive_field_sizes`` by the formula, and ``input_gradients`` by
+measuring, on a real model, which input pixels change one output pixel (a non-zero gradient).
 """
 
 import numpy as np
 
-__all__ = ["receptive_field_sizes", "measured_receptive_field"]
+__all__ = ["receptive_field_sizes", "input_gradients", "nonzero_extent"]
 
 
 def receptive_field_sizes(depth=4):
@@ -28,34 +31,41 @@ def receptive_field_sizes(depth=4):
     return sizes
 
 
-def measured_receptive_field(level, size=192):
-    """Measure the receptive field with gradients after encoder ``level`` (level 5 = the bridge).
+def input_gradients(model, images, pixel=None):
+    """Which input pixels can change one output pixel: mean |gradient| maps, one per output.
 
-    Builds the encoder's geometry with all-ones 3x3 kernels and no activations, so no gradient
-    can cancel or vanish, takes the gradient of one centre pixel of the level's output with
-    respect to the input, and returns the side of the square where it is non-zero. Average
-    pooling stands in for max-pooling here: it has the same 2x2 window and stride, but passes
-    gradient to all four pixels instead of the largest one only.
-    Returns ``(side, gradient)`` with ``gradient`` the ``(size, size)`` map.
+    ``model``: a Keras model whose output is one feature map or a dict of them;
+    ``images``: ``(N, H, W, C)``; ``pixel``: ``(row, column)`` in input coordinates, the centre
+    by default; each output uses its own pixel that covers it (``row * out_H // H``).
+    The target is the sum of that pixel's channels (one channel alone could be switched off by
+    its ReLU), the model runs with ``training=False`` (in training mode BatchNorm's batch mean
+    depends on every pixel), and the map is the mean of |gradient| over the images and input
+    channels (one image can leave a max-pooling tie without gradient; many cannot).
+    Returns ``{output name: (H, W) float array}`` (``{"output": ...}`` for a single output).
     """
-    import keras
     import tensorflow as tf
 
-    inputs = keras.Input((size, size, 1))
-    x = inputs
-    for current in range(1, level + 1):
-        if current > 1:
-            x = keras.layers.AveragePooling2D(2)(x)
-        for _ in range(2):
-            x = keras.layers.Conv2D(1, 3, padding="same", use_bias=False,
-                                    kernel_initializer="ones")(x)
-    model = keras.Model(inputs, x)
-    image = tf.ones((1, size, size, 1))
-    with tf.GradientTape() as tape:
-        tape.watch(image)
-        out = model(image)
-        centre = out.shape[1] // 2
-        target = out[0, centre, centre, 0]
-    gradient = tape.gradient(target, image).numpy()[0, :, :, 0]
-    rows = np.flatnonzero(np.abs(gradient).sum(axis=1))
-    return int(rows[-1] - rows[0] + 1), gradient
+    images = tf.constant(np.asarray(images, dtype="float32"))
+    height, width = images.shape[1:3]
+    row, col = (height // 2, width // 2) if pixel is None else pixel
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(images)
+        outputs = model(images, training=False)
+        if not isinstance(outputs, dict):
+            outputs = {"output": outputs}
+        targets = {name: tf.reduce_sum(out[:, row * out.shape[1] // height,
+                                           col * out.shape[2] // width, :])
+                   for name, out in outputs.items()}  # each image moves only its own outputs
+    maps = {name: np.abs(tape.gradient(target, images).numpy()).mean(axis=(0, 3))
+            for name, target in targets.items()}
+    del tape
+    return maps
+
+
+def nonzero_extent(gradient):
+    """Height and width of the smallest box holding every non-zero value of a 2-D map."""
+    rows = np.flatnonzero(np.asarray(gradient).any(axis=1))
+    cols = np.flatnonzero(np.asarray(gradient).any(axis=0))
+    if rows.size == 0:
+        return 0, 0
+    return int(rows[-1] - rows[0] + 1), int(cols[-1] - cols[0] + 1)

@@ -1,21 +1,115 @@
-"""Train and evaluate a small U-Net on a CPU: the series' defaults in one place.
+"""Train a small U-Net on a CPU: the series' defaults, one compile helper per task, progress.
 
 The defaults were chosen by measuring on a 2-core CPU (``python benchmarks/train_speed.py
---sweep``): 64×64 inputs, 16 base filters, batch ``BATCH_SIZE``, Adam with learning rate 2e-3,
-BatchNorm momentum 0.9 (the default 0.99 leaves the inference statistics stale after a short
-run), and a cached, prefetched ``tf.data`` pipeline.
+--sweep``): 64×64 inputs, 16 base filters (``model.build_small_unet``), batch ``BATCH_SIZE``,
+Adam with learning rate ``LEARNING_RATE``, BatchNorm momentum 0.9, and a cached, prefetched
+``tf.data`` pipeline (``pipeline``).
+
+- ``compile_binary``: sigmoid head, BCE + Dice, IoU and accuracy
+- ``compile_multiclass``: softmax or linear head, ``SparseCategoricalCrossentropy`` with
+  ``from_logits`` read from the head, mean IoU and accuracy
+- ``compile_regression``: linear head (a sigmoid only for targets in [0, 1]), MSE / MAE / Huber
+- ``EpochProgress`` and ``PredictedShares``: callbacks that print stable lines or record
+  what the model predicts after each epoch
 """
 
 import keras
 import numpy as np
 
-from .losses import bce_dice_loss, binary_segmentation_metrics, dice_coefficient, iou_score
-from .model import build_unet
+from .evaluation import predict_class_ids
+from .head import REGRESSION_LOSSES, check_head_and_loss, head_activation
+from .losses import bce_dice_loss, binary_segmentation_metrics
 
 BATCH_SIZE = 8  # images per training step: the soonest to a good model on a CPU (see notebook 08)
+LEARNING_RATE = 2e-3
 
-__all__ = ["BATCH_SIZE", "EpochProgress", "batchnorm_drift",
-           "build_small_unet", "compile_binary", "evaluate_binary", "predict_masks"]
+__all__ = ["BATCH_SIZE", "LEARNING_RATE", "compile_binary", "compile_multiclass",
+           "compile_regression", "EpochProgress", "PredictedShares"]
+
+_REGRESSION_LOSS_NAMES = {"mse": keras.losses.MeanSquaredError,
+                          "mae": keras.losses.MeanAbsoluteError, "huber": keras.losses.Huber}
+
+
+def _compile(model, loss, metrics, learning_rate, steps_per_execution, jit_compile=False):
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss, metrics=metrics,
+                  steps_per_execution=steps_per_execution, jit_compile=jit_compile)
+    return model
+
+
+def compile_binary(model, learning_rate=LEARNING_RATE, loss=bce_dice_loss, *,
+                   steps_per_execution=1, jit_compile=False):
+    """Compile a sigmoid-headed model for binary masks: Adam, BCE + Dice, IoU and accuracy.
+
+    ``steps_per_execution=4`` runs 4 steps per call from Python into TensorFlow: the same
+    results, steady training a little faster, but the first call (tracing) takes seconds
+    longer, so it pays off only for runs of a few hundred steps or more. ``jit_compile=True``
+    asks for XLA, which Keras leaves off on a CPU; it made the small U-Net slower there.
+    """
+    return _compile(model, loss, binary_segmentation_metrics(), learning_rate,
+                    steps_per_execution, jit_compile)
+
+
+def compile_multiclass(model, learning_rate=LEARNING_RATE, num_classes=None, *,
+                       steps_per_execution=1):
+    """Compile for class-id masks: Adam, ``SparseCategoricalCrossentropy``, mean IoU, accuracy.
+
+    ``from_logits`` is read from the head: ``True`` for a linear head (logits), ``False`` for a
+    softmax head (probabilities); ``check_head_and_loss`` confirms the pairing. The model's
+    output is ``(batch, H, W, num_classes)``; the masks ``(batch, H, W, 1)`` hold class ids.
+    ``learning_rate`` may be a number or a schedule.
+    """
+    num_classes = model.output.shape[-1] if num_classes is None else num_classes
+    activation = head_activation(model)
+    if activation == "sigmoid":
+        raise ValueError("The model's head uses 'sigmoid'; for several classes use a softmax "
+                         "head (output_activation='softmax') or a linear one (None).")
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=activation == "linear")
+    check_head_and_loss(activation, loss, num_classes)
+    metrics = [keras.metrics.MeanIoU(num_classes, sparse_y_pred=False, name="mean_iou"),
+               keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
+    return _compile(model, loss, metrics, learning_rate, steps_per_execution)
+
+
+def _regression_loss(loss):
+    if isinstance(loss, str):
+        if loss.lower() not in _REGRESSION_LOSS_NAMES:
+            raise ValueError(f"Unknown regression loss {loss!r}: use 'mse', 'mae' or 'huber' "
+                             "(or a keras.losses object such as keras.losses.Huber(delta=2.0)).")
+        loss = _REGRESSION_LOSS_NAMES[loss.lower()]()
+    if not isinstance(loss, keras.losses.Loss) or type(loss).__name__ not in REGRESSION_LOSSES:
+        raise ValueError(f"{type(loss).__name__} is not a regression loss. Use 'mse', 'mae' or "
+                         "'huber'; for masks of classes, compile with a cross-entropy instead.")
+    return loss
+
+
+def compile_regression(model, loss="mse", learning_rate=LEARNING_RATE, *, targets=None,
+                       output_activation=None, steps_per_execution=1):
+    """Compile a U-Net for dense regression: Adam, ``loss`` and a mean-absolute-error metric.
+
+    ``loss``: 'mse', 'mae', 'huber' or a Keras regression loss object. The head is read from
+    the model's last layer (or given as ``output_activation``). A linear head takes any
+    targets; a sigmoid head outputs values in (0, 1), so it needs ``targets`` to check that
+    they lie inside [0, 1], and is refused otherwise. Returns the model.
+    """
+    loss = _regression_loss(loss)
+    activation = head_activation(model) if output_activation is None else output_activation
+    if activation == "softmax":
+        raise ValueError("A softmax head makes its channels sum to 1: it cannot regress values. "
+                         "Build the model with output_activation='linear' (or None).")
+    check_head_and_loss(activation, loss)
+    if activation == "sigmoid":
+        if targets is None:
+            raise ValueError("A sigmoid head only outputs values in (0, 1). Pass "
+                             "targets=... so their range can be checked, or build the model "
+                             "with output_activation='linear' for unbounded targets.")
+        low, high = float(np.min(targets)), float(np.max(targets))
+        if low < 0.0 or high > 1.0:
+            raise ValueError(f"A sigmoid head only outputs values in (0, 1), but the "
+                             f"targets range from {low:.4g} to {high:.4g}. Build the model with "
+                             "output_activation='linear' (or None), or rescale the targets into "
+                             "[0, 1] first.")
+    return _compile(model, loss, [keras.metrics.MeanAbsoluteError(name="mae")], learning_rate,
+                    steps_per_execution)
 
 
 class EpochProgress(keras.callbacks.Callback):
@@ -33,62 +127,20 @@ class EpochProgress(keras.callbacks.Callback):
         print(f"epoch {epoch + 1}/{self.epochs} done", flush=True)
 
 
-def build_small_unet(size=64, channels=1, *, base_filters=16, depth=4, momentum=0.9, **options):
-    """The series' CPU-sized U-Net: the reference layout with fewer filters and smaller inputs.
+class PredictedShares(keras.callbacks.Callback):
+    """After each epoch, record which share of ``images``' pixels the model gives each class.
 
-    ``(batch, size, size, channels) -> (batch, size, size, 1)`` by default (sigmoid head).
+    ``shares`` becomes a list with one ``(num_classes,)`` array per epoch; compare it with
+    ``class_masks.class_shares`` of the true masks to see a model that calls everything
+    background. Prints nothing.
     """
-    return build_unet((size, size, channels), base_filters=base_filters, depth=depth,
-                      batch_norm_momentum=momentum, name="small_unet", **options)
 
+    def __init__(self, images, num_classes):
+        super().__init__()
+        self.images = images
+        self.num_classes = num_classes
+        self.shares = []
 
-def compile_binary(model, learning_rate=2e-3, loss=bce_dice_loss, *, steps_per_execution=1,
-                   jit_compile=False):
-    """Compile a sigmoid-headed model for binary masks: Adam, BCE + Dice, IoU and accuracy.
-
-    ``steps_per_execution=4`` runs 4 steps per call from Python into TensorFlow: the same
-    results, steady training a little faster, but the first call (tracing) takes seconds
-    longer, so it pays off only for runs of a few hundred steps or more. ``jit_compile=True``
-    asks for XLA, which Keras leaves off on a CPU; it made the small U-Net slower there.
-    """
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss,
-                  metrics=binary_segmentation_metrics(), steps_per_execution=steps_per_execution,
-                  jit_compile=jit_compile)
-    return model
-
-
-def predict_masks(model, images, threshold=0.5, batch_size=32):
-    """``(N, H, W, C)`` images -> ``(probabilities, masks)``, each ``(N, H, W, 1)``."""
-    probabilities = model.predict(images, batch_size=batch_size, verbose=0)
-    return probabilities, (probabilities > threshold).astype("float32")
-
-
-def evaluate_binary(model, images, masks, threshold=0.5):
-    """Dice and IoU of the thresholded predictions over a whole held-out set (one number each)."""
-    _, predicted = predict_masks(model, images, threshold)
-    return {"dice": dice_coefficient(masks, predicted), "iou": iou_score(masks, predicted),
-            "foreground_predicted": float(np.mean(predicted))}
-
-
-def batchnorm_drift(model, images):
-    """How far each BatchNorm layer's moving mean sits from the mean it really sees on ``images``.
-
-    Returns ``{layer name: drift}``, the drift being the median over channels of
-    ``|moving mean - data mean| / data standard deviation``. Prediction normalises with the
-    moving statistics, so a drift of 0.5 shifts that layer's outputs by half a standard
-    deviation; close to 0 means the statistics have caught up with the data.
-    """
-    norms = [layer for layer in model.layers
-             if isinstance(layer, keras.layers.BatchNormalization)]
-    if not norms:
-        raise ValueError(f"{model.name} has no BatchNormalization layer to check.")
-    probe = keras.Model(model.input, [layer.input for layer in norms])
-    seen = probe(images, training=False)  # a direct call: no predict function to trace
-    drift = {}
-    for layer, inputs in zip(norms, seen):
-        inputs = keras.ops.convert_to_numpy(inputs)
-        channels = inputs.reshape(-1, inputs.shape[-1]).astype("float64")  # (pixels, C)
-        moving_mean = keras.ops.convert_to_numpy(layer.moving_mean)
-        gap = np.abs(moving_mean - channels.mean(axis=0)) / (channels.std(axis=0) + 1e-6)
-        drift[layer.name] = float(np.median(gap))
-    return drift
+    def on_epoch_end(self, epoch, logs=None):
+        _, ids = predict_class_ids(self.model, self.images)
+        self.shares.append(np.bincount(ids.ravel(), minlength=self.num_classes) / ids.size)

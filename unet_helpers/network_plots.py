@@ -1,19 +1,19 @@
-"""Draw the U: one box per block, its shape written on it, arrows for pooling, upsampling and skips.
+"""Pictures of the network itself: the U with each block's shape, where the parameters live,
+and what a block's feature maps look like.
 
-The drawing is computed from the formulas (``formula_trace``), so it works for any input size,
-depth and base filters without building a model.
+``draw_unet`` is computed from the formulas (``formulas.formula_trace``), so it works for any
+input size, depth and base filters without building a model.
 """
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from .checks import check_depth_and_filters, check_input_shape
+from .checks import check_unet_arguments
+from .colours import BLOCK_COLOURS, block_colour
 from .formulas import formula_trace
 
-__all__ = ["draw_unet"]
-
-_COLOURS = {"encoder": "#3b528b", "bridge": "#440154", "decoder": "#21918c",
-            "input": "#777777", "head": "#5ec962"}
+__all__ = ["draw_unet", "plot_block_parameters", "show_feature_maps"]
 
 
 def _shape_label(shape):
@@ -28,8 +28,7 @@ def draw_unet(input_shape=(512, 512, 3), *, base_filters=64, depth=4, num_classe
     Right column going up: the decoders. Dashed arrows: skip connections.
     ``padding="valid"`` draws the paper's unpadded network (e.g. 572 -> 388).
     """
-    check_depth_and_filters(depth, base_filters)
-    check_input_shape(input_shape, depth, padding)
+    check_unet_arguments(input_shape, depth, base_filters, padding)
     rows = {name: shape for name, shape, _ in
             formula_trace(input_shape, base_filters=base_filters, depth=depth,
                           num_classes=num_classes, padding=padding)}
@@ -39,7 +38,7 @@ def draw_unet(input_shape=(512, 512, 3), *, base_filters=64, depth=4, num_classe
 
     def box(x, y, text, kind):
         ax.add_patch(Rectangle((x - box_w / 2, y - box_h / 2), box_w, box_h,
-                               facecolor=_COLOURS[kind], edgecolor="black", alpha=0.9))
+                               facecolor=BLOCK_COLOURS[kind], edgecolor="black", alpha=0.9))
         ax.text(x, y, text, ha="center", va="center", color="white", fontsize=9)
 
     def arrow(start, end, label=None, style="-|>", dashed=False, colour="black"):
@@ -78,3 +77,38 @@ def draw_unet(input_shape=(512, 512, 3), *, base_filters=64, depth=4, num_classe
     size = f"{input_shape[0]}×{input_shape[1]}×{input_shape[2]}"
     ax.set_title(f"U-Net, depth {depth}, base filters {base_filters}, input {size}")
     return ax
+
+
+def plot_block_parameters(params, ax=None):
+    """Horizontal bars of parameters per block (``{'encoder 1': 39232, ...}``), with shares."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.8), dpi=100)
+    names = list(params)
+    values = np.array([params[name] for name in names], dtype=float)
+    total = values.sum()
+    colours = [block_colour(name) for name in names]
+    ax.barh(names, values / 1e6, color=colours)
+    for y, value in enumerate(values):
+        ax.text(value / 1e6, y, f" {100 * value / total:.1f} %", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("parameters (millions)")
+    ax.set_title(f"Where the {int(total):,} parameters live")
+    ax.set_xlim(0, values.max() / 1e6 * 1.2)
+    return ax
+
+
+def show_feature_maps(maps, n=8, title="feature maps", cmap="viridis"):
+    """Show the first ``n`` channels of one feature map ``(H, W, C)`` (or ``(1, H, W, C)``)."""
+    maps = np.asarray(maps)
+    if maps.ndim == 4:
+        maps = maps[0]
+    n = min(n, maps.shape[-1])
+    fig, axes = plt.subplots(1, n, figsize=(1.6 * n, 1.9), dpi=100, squeeze=False)
+    for channel, ax in enumerate(axes[0]):
+        ax.imshow(maps[:, :, channel], cmap=cmap)
+        ax.set_title(f"ch {channel}", fontsize=8)
+        ax.set_axis_off()
+    fig.suptitle(f"{title}: {maps.shape[0]}×{maps.shape[1]}, first {n} of {maps.shape[-1]} "
+                 "channels", fontsize=10)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,101 @@
+"""How good is a prediction? Overlap scores for masks, per-class IoU, and errors by value.
+
+- ``dice_coefficient`` and ``iou_score``: the formulas written out in numpy, to read and to
+  compare with Keras' own (``keras.losses.Dice`` returns ``1 - Dice``; ``keras.metrics.BinaryIoU``)
+- ``confusion_matrix`` (``tf.math.confusion_matrix``) and ``per_class_iou`` for class ids
+- ``error_by_target``: the mean absolute error of a regression in bins of the true value
+  (``scipy.stats.binned_statistic``)
+"""
+
+import numpy as np
+
+from .class_masks import as_class_ids
+
+__all__ = ["dice_coefficient", "iou_score", "confusion_matrix", "per_class_iou",
+           "error_by_target"]
+
+
+def dice_coefficient(y_true, y_pred, epsilon=1e-7):
+    """Dice = 2·|A ∩ B| / (|A| + |B|), over all pixels; 1 is a perfect overlap, 0 none.
+
+    ``y_true`` and ``y_pred``: arrays of the same shape with values in [0, 1]. With
+    probabilities as ``y_pred`` this is the "soft" Dice that the Dice loss uses; with a
+    thresholded mask it is the Dice score reported in papers.
+    """
+    y_true = np.asarray(y_true, dtype=np.float64)
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    intersection = np.sum(y_true * y_pred)
+    return float(2.0 * intersection / (np.sum(y_true) + np.sum(y_pred) + epsilon))
+
+
+def iou_score(y_true, y_pred_mask):
+    """Intersection over union of two binary masks: |A ∩ B| / |A ∪ B| (1 when both are empty)."""
+    a = np.asarray(y_true) > 0.5
+    b = np.asarray(y_pred_mask) > 0.5
+    union = np.logical_or(a, b).sum()
+    return 1.0 if union == 0 else float(np.logical_and(a, b).sum() / union)
+
+
+def confusion_matrix(y_true_ids, y_pred_ids, num_classes):
+    """Count pixels by (true class, predicted class): ``(num_classes, num_classes)`` int64.
+
+    Row ``i``, column ``j`` = pixels of class ``i`` predicted as class ``j`` (the layout of
+    ``keras.metrics.MeanIoU``'s ``total_cm``). Both inputs hold ids and have the same shape.
+    """
+    import tensorflow as tf
+
+    truth = as_class_ids(y_true_ids, num_classes)
+    guess = as_class_ids(y_pred_ids, num_classes)
+    if truth.shape != guess.shape:
+        raise ValueError(f"True ids {truth.shape} and predicted ids {guess.shape} differ in "
+                         "shape. Turn probabilities into ids first: argmax over the last axis "
+                         "(predict_class_ids), keeping the (N, H, W, 1) layout of the masks.")
+    counts = tf.math.confusion_matrix(truth.ravel(), guess.ravel(), num_classes, dtype=tf.int64)
+    return counts.numpy()
+
+
+def per_class_iou(confusion):
+    """IoU of each class from a confusion matrix: TP / (TP + FP + FN), ``(C, C) -> (C,)``.
+
+    TP is the diagonal, TP + FN the row sum (pixels of the class), TP + FP the column sum
+    (pixels predicted as it). A class that is neither present nor predicted gets NaN, and
+    ``np.nanmean`` of the result is the mean IoU that ``keras.metrics.MeanIoU`` reports.
+    """
+    confusion = np.asarray(confusion, dtype=np.float64)
+    if confusion.ndim != 2 or confusion.shape[0] != confusion.shape[1]:
+        raise ValueError(f"A confusion matrix is square (classes × classes), got shape "
+                         f"{confusion.shape}. Build one with confusion_matrix(truth, ids, C).")
+    if np.any(confusion < 0):
+        raise ValueError("A confusion matrix holds pixel counts, which cannot be negative.")
+    hits = np.diag(confusion)
+    union = confusion.sum(axis=0) + confusion.sum(axis=1) - hits
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(union > 0, hits / union, np.nan)
+
+
+def error_by_target(targets, predictions, edges):
+    """Mean absolute error in bins of the true value: where do the errors live?
+
+    ``targets`` and ``predictions``: arrays of one shape, e.g. ``(N, H, W, 1)``; ``edges``:
+    increasing bin edges, bins are ``[edges[i], edges[i + 1])``; every target must fall in one
+    (use ``-np.inf`` / ``np.inf`` as outer edges). Returns a dict of arrays with one value per
+    bin: ``counts`` (pixels) and ``mae`` (NaN for an empty bin).
+    """
+    from scipy.stats import binned_statistic
+
+    targets = np.asarray(targets, dtype=np.float64)
+    predictions = np.asarray(predictions, dtype=np.float64)
+    edges = np.asarray(edges, dtype=np.float64)
+    if targets.shape != predictions.shape:
+        raise ValueError(f"targets {targets.shape} and predictions {predictions.shape} must have "
+                         "the same shape: predict on the same images, unscaled.")
+    if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0):
+        raise ValueError(f"edges must be at least two increasing numbers, got {edges.tolist()}.")
+    if targets.min() < edges[0] or targets.max() >= edges[-1]:
+        raise ValueError(f"Targets range from {targets.min():.4g} to {targets.max():.4g}, outside "
+                         f"the edges [{edges[0]:.4g}, {edges[-1]:.4g}). Widen the edges, e.g. "
+                         "with -np.inf and np.inf at the ends.")
+    errors = np.abs(predictions - targets).ravel()
+    mae = binned_statistic(targets.ravel(), errors, statistic="mean", bins=edges).statistic
+    counts = binned_statistic(targets.ravel(), errors, statistic="count", bins=edges).statistic
+    return {"counts": counts.astype(np.int64), "mae": mae}
