@@ -32,10 +32,11 @@ import numpy as np  # noqa: E402
 
 IMPORT_SECONDS = time.perf_counter() - START
 
-from unet_helpers.data import synthetic_cells  # noqa: E402
+from unet_helpers.evaluation import evaluate_binary  # noqa: E402
+from unet_helpers.model import build_small_unet  # noqa: E402
 from unet_helpers.pipeline import make_dataset  # noqa: E402
-from unet_helpers.training import (BATCH_SIZE, build_small_unet, compile_binary,  # noqa: E402
-                                   evaluate_binary)
+from unet_helpers.synthetic import synthetic_cells  # noqa: E402
+from unet_helpers.training import BATCH_SIZE, compile_binary  # noqa: E402
 
 SIZE, CHECK_IMAGES, MAX_IMAGES, TIMED_IMAGES, DEFAULT_BATCH = 64, 128, 4096, 512, 32
 
@@ -83,7 +84,7 @@ def train_until_dice(fit_steps, batch_size, model, test_images, test_masks, labe
 
 def default_model():
     """The same model, compiled with every default: what a reader writes first."""
-    model = build_small_unet(SIZE, momentum=0.99)
+    model = build_small_unet(SIZE, batch_norm_momentum=0.99)
     model.compile(optimizer="adam", loss="binary_crossentropy")
     return model
 

@@ -71,7 +71,7 @@ def __getattr__(name):
     """Load a top-level name from its module the first time it is used."""
     if name not in _MODULE_OF:
         raise AttributeError(f"module 'unet_helpers' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_MODULE_OF[name]}", __name__), name)
+    value = getattr(importlib.import_module(f"{__package__}.{_MODULE_OF[name]}"), name)
     globals()[name] = value  # later uses find it directly
     return value
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .data import synthetic_cells
+from .synthetic import synthetic_cells
 
 __all__ = ["SAMPLE_COUNT", "SAMPLE_SEED", "SAMPLE_SIZE", "sample_file_names", "write_sample_data"]
 
