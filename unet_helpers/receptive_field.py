@@ -40,7 +40,8 @@ def input_gradients(model, images, pixel=None):
     The target is the sum of that pixel's channels (one channel alone could be switched off by
     its ReLU), the model runs with ``training=False`` (in training mode BatchNorm's batch mean
     depends on every pixel), and the map is the mean of |gradient| over the images and input
-    channels (one image can leave a max-pooling tie without gradient; many cannot).
+    channels: a 2x2 max-pooling passes gradient to the largest of its four inputs only, so one
+    image can leave pixels at the edge of the field with zero gradient, and many images cannot.
     Returns ``{output name: (H, W) float array}`` (``{"output": ...}`` for a single output).
     """
     import tensorflow as tf
