@@ -1,15 +1,16 @@
 # U-Net, block by block: two commands do everything.
-#   make lab    install into .venv and open JupyterLab on the series
+#   make lab    install into .venv and open JupyterLab at the repository root (notebook 00 open)
 #   make test   install, run every unit test and every notebook (nbval, strict)
 # Also: make notebooks (re-execute every notebook in place), make sync, make sample-data,
-# make bench, make clean.
+# make student (a student edition in student_edition/: solutions become stubs; FORCE=1 to
+# regenerate it), make bench, make clean.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lab test notebooks sync sample-data bench clean
+.PHONY: install lab test notebooks sync sample-data student bench clean
 
 install: $(STAMP)
 
@@ -37,6 +38,9 @@ notebooks: sync
 
 sample-data: $(STAMP)
 	$(BIN)/python -m unet_helpers.sample_data --out data/cells
+
+student: $(STAMP)
+	$(BIN)/python tools/student_edition.py --out student_edition $(if $(FORCE),--force,)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/train_speed.py

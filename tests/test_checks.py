@@ -1,9 +1,19 @@
-"""Every input check raises a ValueError (or NotImplementedError) whose message names the fix."""
+"""Every input check raises a ValueError whose message names the fix; every ``check_*`` returns
+None when all is well."""
 
+import importlib
+import pkgutil
+from pathlib import Path
+
+import keras
+import numpy as np
 import pytest
 
-from unet_helpers import build_unet, nearby_valid_sizes
-from unet_helpers.checks import check_input_shape
+from unet_helpers.checks import (PADDINGS, check_input_shape, check_padding, check_positive_int,
+                                 check_unet_arguments, nearby_valid_sizes)
+from unet_helpers.class_masks import check_class_ids
+from unet_helpers.head import check_head_and_loss, check_output_activation
+from unet_helpers.model import build_unet
 
 
 def test_size_not_divisible_names_sizes_that_work():
@@ -39,7 +49,7 @@ def test_depth_must_be_a_positive_integer(depth):
 
 @pytest.mark.parametrize("filters", [0, -8, 16.0])
 def test_filters_must_be_positive(filters):
-    with pytest.raises(ValueError, match="filters must be a positive integer"):
+    with pytest.raises(ValueError, match="base_filters must be a positive integer"):
         build_unet((64, 64, 1), base_filters=filters)
 
 
@@ -83,23 +93,69 @@ def test_unpadded_size_that_does_not_work_names_sizes_that_do():
         build_unet((570, 570, 1), padding="valid", batch_norm=False)
 
 
-def test_unpadded_size_rules():
-    from unet_helpers.checks import nearby_unpadded_sizes, unpadded_output_size
-
-    assert unpadded_output_size(572, 4) == 388
-    assert unpadded_output_size(570, 4) is None
-    assert unpadded_output_size(60, 4) is None            # too small: the bridge would vanish
-    assert nearby_unpadded_sizes(570, 4) == (556, 572)
-    assert nearby_unpadded_sizes(572, 4) == (572, 572)
-    assert unpadded_output_size(188, 4) == 4
-
-
 def test_unknown_padding():
+    for padding in PADDINGS:
+        assert check_padding(padding) is None
     with pytest.raises(ValueError, match="padding must be 'same' or 'valid'"):
         build_unet((64, 64, 1), padding="reflect")
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 def test_unknown_sizes_are_accepted():
-    assert check_input_shape((None, None, 3), 4) == (None, None, 3)
+    assert check_input_shape((None, None, 3), 4) is None
     model = build_unet((None, None, 3), base_filters=4, depth=2)
     assert model.output.shape == (None, None, None, 1)
+
+
+# --- one contract for every check_*: None when all is well, a ValueError when not ---
+IDS = np.array([[0, 1], [2, 0]], np.float32)
+CHECKS = {  # function: (good arguments, bad arguments, words the error must contain)
+    check_padding: (("valid",), ("reflect",), "padding must be 'same' or 'valid'"),
+    check_positive_int: ((3, "depth", "e.g. 4"), (0, "depth", "e.g. 4"),
+                         "depth must be a positive integer (e.g. 4), got 0"),
+    check_input_shape: (((96, 112, 3), 4), ((100, 112, 3), 4), "Resize or pad to 96 or 112"),
+    check_unet_arguments: (((64, 64, 1), 4, 16), ((64, 64, 1), 4, 16.0),
+                           "base_filters must be a positive integer"),
+    check_output_activation: (("softmax", 3), ("softmax", 1), "softmax over a single channel"),
+    check_head_and_loss: (("sigmoid", keras.losses.BinaryCrossentropy()),
+                          ("sigmoid", keras.losses.BinaryCrossentropy(from_logits=True)),
+                          "apply a sigmoid again"),
+    check_class_ids: ((IDS, 3), (IDS, 2), "Use num_classes=3"),
+}
+
+
+@pytest.mark.parametrize("check", list(CHECKS), ids=lambda f: f.__name__)
+def test_every_check_returns_none_or_raises_a_value_error(check):
+    good, bad, words = CHECKS[check]
+    assert check(*good) is None
+    with pytest.raises(ValueError) as error:
+        check(*bad)
+    assert words in str(error.value)
+
+
+def test_the_contract_table_covers_every_public_check():
+    found = set()
+    package = Path(importlib.import_module("unet_helpers.checks").__file__).parent
+    for module in pkgutil.iter_modules([str(package)]):
+        names = importlib.import_module(f"unet_helpers.{module.name}").__all__
+        found |= {f"{module.name}.{name}" for name in names if name.startswith("check_")}
+    assert found == {f"{f.__module__.split('.')[-1]}.{f.__name__}" for f in CHECKS}
+
+
+@pytest.mark.parametrize("value", [1, 7])
+def test_check_positive_int_accepts_whole_numbers(value):
+    assert check_positive_int(value, "depth", "e.g. 4") is None
+
+
+@pytest.mark.parametrize("value", [0, -3, 2.0, True, "4", None])
+def test_check_positive_int_refuses_everything_else(value):
+    with pytest.raises(ValueError, match=f"depth must be a positive integer \\(e.g. 4\\), "
+                                         f"got {value!r}"):
+        check_positive_int(value, "depth", "e.g. 4")
+
+
+def test_check_unet_arguments_checks_depth_before_the_shape():
+    with pytest.raises(ValueError, match="depth must be a positive integer"):
+        check_unet_arguments((100, 100, 1), 0, 16)
+    with pytest.raises(ValueError, match="Sizes that work nearby: 556 or 572"):
+        check_unet_arguments((570, 570, 1), 4, 64, padding="valid")

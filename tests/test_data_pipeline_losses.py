@@ -4,19 +4,35 @@ import keras
 import numpy as np
 import pytest
 
-from unet_helpers.data import SHAPE_CLASSES, synthetic_cells, synthetic_distance, synthetic_shapes
-from unet_helpers.losses import (bce_dice_loss, binary_segmentation_metrics, dice_coefficient,
-                                 iou_score)
+from unet_helpers.losses import bce_dice_loss, binary_segmentation_metrics
 from unet_helpers.pipeline import augment_pair, make_dataset
+from unet_helpers.scores import dice_coefficient, iou_score
+from unet_helpers.synthetic import (SHAPE_CLASSES, synthetic_cells, synthetic_distance,
+                                    synthetic_shapes)
 
 
-def test_synthetic_shapes_have_class_ids():
+def test_synthetic_shapes_hold_every_class_id_and_no_other():
     images, masks = synthetic_shapes(16, 64, seed=3)
     assert images.shape == masks.shape == (16, 64, 64, 1)
-    assert set(np.unique(masks).tolist()) == {0.0, 1.0, 2.0, 3.0}
-    assert SHAPE_CLASSES == ("background", "circle", "square", "triangle")
+    assert set(np.unique(masks).tolist()) == set(map(float, range(len(SHAPE_CLASSES))))
     again, _ = synthetic_shapes(16, 64, seed=3)
     np.testing.assert_array_equal(images, again)
+
+
+def test_each_shape_class_id_draws_the_shape_it_is_named_after():
+    # One shape per image, so none overlaps another: the share of its bounding box a shape
+    # fills tells its form (a disk pi/4 = 0.785, an axis-aligned square 1, a triangle about 0.5).
+    _, masks = synthetic_shapes(24, 64, seed=0, shapes=(1, 1))
+    fills = {}
+    for mask in masks[..., 0]:
+        (class_id,) = set(np.unique(mask).tolist()) - {0.0}
+        rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+        box = (rows[-1] - rows[0] + 1) * (cols[-1] - cols[0] + 1)
+        fills.setdefault(SHAPE_CLASSES[int(class_id)], []).append((mask > 0).sum() / box)
+    assert sorted(fills) == ["circle", "square", "triangle"]
+    assert all(0.7 < fill < 0.85 for fill in fills["circle"])
+    assert all(fill == 1.0 for fill in fills["square"])
+    assert all(0.4 < fill < 0.6 for fill in fills["triangle"])
 
 
 def test_synthetic_distance_is_signed():

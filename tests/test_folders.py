@@ -1,10 +1,11 @@
-"""load_folder: pairing, reading, mask conventions, resizing, and every error it promises."""
+"""load_folder and read_image: pairing, reading and scaling, mask conventions, resizing, and
+every error they promise."""
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from unet_helpers.folders import load_folder, pair_files, read_mask
+from unet_helpers.folders import load_folder, pair_files, read_image, read_mask
 
 
 def save(path, array):
@@ -140,3 +141,53 @@ def test_read_mask_resizes_with_nearest_neighbour(tmp_path):
     mask[:, 5:] = 255
     save(tmp_path / "m.png", mask)
     assert set(np.unique(read_mask(tmp_path / "m.png", size=(7, 7))).tolist()) == {0, 255}
+
+
+def test_read_image_scales_8_bit_by_255(tmp_path):
+    pixels = np.array([[0, 1, 128, 255], [3, 64, 200, 254]], np.uint8)
+    save(tmp_path / "a.png", pixels)
+    image = read_image(tmp_path / "a.png")
+    assert image.shape == (2, 4, 1) and image.dtype == np.float32
+    np.testing.assert_allclose(image[:, :, 0], pixels / 255, rtol=1e-6, atol=0)
+
+
+def test_read_image_scales_16_bit_by_65535(tmp_path):
+    pixels = np.array([[0, 1000, 65535], [300, 40000, 2]], np.uint16)
+    save(tmp_path / "a.png", pixels)
+    with Image.open(tmp_path / "a.png") as stored:
+        assert stored.mode == "I;16"  # really a 16-bit PNG
+    image = read_image(tmp_path / "a.png")
+    assert image.shape == (2, 3, 1) and image.dtype == np.float32
+    np.testing.assert_allclose(image[:, :, 0], pixels / 65535, rtol=1e-6, atol=0)
+
+
+def test_read_image_keeps_a_float_tiff_inside_0_1(tmp_path):
+    pixels = np.array([[0.0, 0.25, 1.0]], np.float32)
+    save(tmp_path / "a.tif", pixels)
+    np.testing.assert_array_equal(read_image(tmp_path / "a.tif")[:, :, 0], pixels)
+
+
+@pytest.mark.parametrize("values, shown", [([0.0, 0.5, 2.0], "from 0 to 2"),
+                                           ([-0.5, 0.5, 1.0], "from -0.5 to 1")])
+def test_read_image_refuses_a_float_tiff_outside_0_1(tmp_path, values, shown):
+    save(tmp_path / "a.tif", np.array([values], np.float32))
+    with pytest.raises(ValueError, match=f"{shown}, but images must lie in \\[0, 1\\]. Rescale it"):
+        read_image(tmp_path / "a.tif")
+
+
+def test_read_image_colour_keeps_three_channels(tmp_path):
+    pixels = np.zeros((4, 6, 3), np.uint8)
+    pixels[:, :, 0], pixels[:, :, 2] = 255, 51
+    save(tmp_path / "a.png", pixels)
+    image = read_image(tmp_path / "a.png")
+    assert image.shape == (4, 6, 3)
+    np.testing.assert_allclose(image[0, 0], [1.0, 0.0, 0.2], rtol=1e-6)
+
+
+def test_resize_keeps_class_ids(tmp_path):
+    save(tmp_path / "i" / "a.png", np.zeros((8, 8), np.uint8))
+    save(tmp_path / "m" / "a.png", np.array([[0, 1, 2, 3]] * 8, np.uint8).repeat(2, axis=1))
+    for size in [(5, 7), (6, 6), 13]:
+        _, masks = load_folder(tmp_path / "i", tmp_path / "m", size=size)
+        assert set(np.unique(masks).tolist()) <= {0.0, 1.0, 2.0, 3.0}
+        assert masks.shape[1:] == ((size, size) if isinstance(size, int) else size) + (1,)

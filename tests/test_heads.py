@@ -1,9 +1,11 @@
-"""check_head_and_loss: good pairings pass, each mismatch names its fix."""
+"""The head and its loss: good pairings pass and are described, each mismatch names its fix."""
 
 import keras
 import pytest
 
-from unet_helpers.heads import check_head_and_loss
+from unet_helpers.head import (activation_name, check_head_and_loss, describe_head_and_loss,
+                               head_activation)
+from unet_helpers.model import build_unet
 
 L = keras.losses
 
@@ -19,7 +21,8 @@ L = keras.losses
     ("sigmoid", L.MeanAbsoluteError(), 1, "only for targets inside [0, 1]"),
 ])
 def test_good_pairings(activation, loss, classes, words):
-    assert words in check_head_and_loss(activation, loss, classes)
+    assert check_head_and_loss(activation, loss, classes) is None
+    assert words in describe_head_and_loss(activation, loss, classes)
 
 
 @pytest.mark.parametrize("activation, loss, classes, message", [
@@ -35,6 +38,8 @@ def test_good_pairings(activation, loss, classes, words):
 def test_mismatches_name_the_fix(activation, loss, classes, message):
     with pytest.raises(ValueError, match=message):
         check_head_and_loss(activation, loss, classes)
+    with pytest.raises(ValueError, match=message):  # the description checks first
+        describe_head_and_loss(activation, loss, classes)
 
 
 def test_a_loss_name_string_is_refused():
@@ -43,12 +48,14 @@ def test_a_loss_name_string_is_refused():
 
 
 def test_exact_descriptions_of_the_notebook_pairings():
-    assert check_head_and_loss("sigmoid", L.BinaryCrossentropy()) == (
+    assert describe_head_and_loss("sigmoid", L.BinaryCrossentropy()) == (
         "sigmoid head + BinaryCrossentropy(from_logits=False): probabilities vs a 0/1 mask")
-    assert check_head_and_loss(None, L.SparseCategoricalCrossentropy(from_logits=True), 4) == (
+    assert describe_head_and_loss(None, L.SparseCategoricalCrossentropy(from_logits=True), 4) == (
         "linear head + SparseCategoricalCrossentropy(from_logits=True): logits vs class ids")
-    assert check_head_and_loss("linear", L.MeanSquaredError()) == (
+    assert describe_head_and_loss("linear", L.MeanSquaredError()) == (
         "linear head + MeanSquaredError: regression of real values")
+    assert describe_head_and_loss("sigmoid", L.Hinge()) == (
+        "sigmoid head + Hinge: not a pairing this check knows; check it by hand")
 
 
 def test_sigmoid_with_several_classes_and_a_sparse_loss_asks_for_softmax():
@@ -57,7 +64,7 @@ def test_sigmoid_with_several_classes_and_a_sparse_loss_asks_for_softmax():
 
 
 def test_sigmoid_with_several_channels_and_binary_crossentropy_is_multi_label():
-    assert check_head_and_loss("sigmoid", L.BinaryCrossentropy(), 3) == (
+    assert describe_head_and_loss("sigmoid", L.BinaryCrossentropy(), 3) == (
         "sigmoid head + BinaryCrossentropy(from_logits=False): probabilities vs a 0/1 mask")
 
 
@@ -66,14 +73,40 @@ def test_softmax_with_one_channel_is_refused():
         check_head_and_loss("softmax", L.SparseCategoricalCrossentropy(), 1)
 
 
-def test_the_head_of_a_built_model_can_be_checked():
-    from unet_helpers import build_unet
+def test_activation_name_reads_none_as_linear():
+    assert [activation_name(a) for a in (None, "linear", "sigmoid", "softmax")] == [
+        "linear", "linear", "sigmoid", "softmax"]
 
+
+@pytest.mark.usefixtures("fresh_keras_session")
+@pytest.mark.parametrize("activation, classes, expected", [
+    ("softmax", 3, "softmax"), ("sigmoid", 1, "sigmoid"), (None, 3, "linear"),
+    ("linear", 1, "linear"),
+])
+def test_head_activation_reads_the_built_model(activation, classes, expected):
+    model = build_unet((32, 32, 1), base_filters=4, depth=1, num_classes=classes,
+                       output_activation=activation)
+    assert head_activation(model) == expected
+
+
+@pytest.mark.usefixtures("fresh_keras_session")
+def test_head_activation_refuses_a_model_without_a_head():
+    inputs = keras.Input((8, 8, 1))
+    model = keras.Model(inputs, keras.layers.MaxPool2D(name="pool")(inputs))
+    with pytest.raises(ValueError, match="Cannot tell the head's activation from the last "
+                                         "layer 'pool'"):
+        head_activation(model)
+
+
+@pytest.mark.usefixtures("fresh_keras_session")
+def test_the_head_of_a_built_model_can_be_checked():
     model = build_unet((32, 32, 1), base_filters=4, depth=1, num_classes=3,
                        output_activation="softmax")
-    activation = model.get_layer("head").get_config()["activation"]
+    activation = head_activation(model)
     assert activation == "softmax"
-    assert check_head_and_loss(activation, L.SparseCategoricalCrossentropy(), 3).startswith(
-        "softmax head + SparseCategoricalCrossentropy(from_logits=False)")
+    assert check_head_and_loss(activation, L.SparseCategoricalCrossentropy(), 3) is None
+    assert describe_head_and_loss(activation, L.SparseCategoricalCrossentropy(), 3) == (
+        "softmax head + SparseCategoricalCrossentropy(from_logits=False): "
+        "probabilities vs class ids")
     with pytest.raises(ValueError, match="apply a softmax again"):
         check_head_and_loss(activation, L.SparseCategoricalCrossentropy(from_logits=True), 3)

@@ -1,13 +1,19 @@
 """The blocks and the full U-Net: exact shapes, parameter counts, and the reference equivalence."""
 
+import inspect
+
 import keras
 import numpy as np
 import pytest
 from keras.layers import (Activation, BatchNormalization, Concatenate, Conv2D, Conv2DTranspose,
                           Input, MaxPool2D)
 
-from unet_helpers import (block_parameters, build_unet, conv_block, decoder_block, encoder_block,
-                          output_head)
+from unet_helpers.blocks import conv_block, decoder_block, encoder_block
+from unet_helpers.head import output_head
+from unet_helpers.model import build_small_unet, build_unet
+from unet_helpers.trace import block_parameters
+
+pytestmark = pytest.mark.usefixtures("fresh_keras_session")
 
 
 # --- The reference model, written with its own code (as in the blog post the series grew from) ---
@@ -159,10 +165,39 @@ def test_layer_names_are_stable():
     assert first[-1] == "head"
 
 
-def test_batch_norm_momentum_is_passed_on():
-    model = build_unet((32, 32, 1), base_filters=4, depth=2, batch_norm_momentum=0.9)
-    momenta = {layer.momentum for layer in model.layers if isinstance(layer, BatchNormalization)}
-    assert momenta == {0.9}
+def momenta(model):
+    return [layer.momentum for layer in model.layers if isinstance(layer, BatchNormalization)]
+
+
+BUILDERS = [conv_block, encoder_block, decoder_block, build_unet, build_small_unet]
+
+
+@pytest.mark.parametrize("builder", BUILDERS, ids=lambda f: f.__name__)
+def test_batch_norm_momentum_has_one_name(builder):
+    parameters = inspect.signature(builder).parameters
+    assert "batch_norm_momentum" in parameters
+    assert "momentum" not in parameters
+
+
+def build_with(builder, **options):
+    """A small model from one builder, with ``options`` passed to it."""
+    if builder is build_unet:
+        return build_unet((32, 32, 1), base_filters=4, depth=2, **options)
+    if builder is build_small_unet:
+        return build_small_unet(32, base_filters=4, depth=2, **options)
+    inputs = [keras.Input((16, 16, 4))] + ([keras.Input((32, 32, 4))]
+                                           if builder is decoder_block else [])
+    return keras.Model(inputs, builder(*inputs, 8, **options))
+
+
+@pytest.mark.parametrize("builder", BUILDERS, ids=lambda f: f.__name__)
+def test_batch_norm_momentum_is_passed_on_and_momentum_is_refused(builder):
+    count = 10 if builder in (build_unet, build_small_unet) else 2  # 2 per conv block
+    assert momenta(build_with(builder, batch_norm_momentum=0.9)) == [0.9] * count
+    default = 0.9 if builder is build_small_unet else 0.99   # Keras' default, except the CPU U-Net
+    assert momenta(build_with(builder)) == [default] * count
+    with pytest.raises(TypeError, match="momentum"):
+        build_with(builder, momentum=0.9)
 
 
 def test_without_batch_norm_the_model_has_no_batch_norm_layers():

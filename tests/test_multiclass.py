@@ -1,23 +1,27 @@
 """Multi-class helpers: id checks, one-hot masks, confusion matrix and per-class IoU vs Keras."""
 
 import keras
-import matplotlib
 import numpy as np
 import pytest
 
-from unet_helpers.data import SHAPE_CLASSES, synthetic_shapes
-from unet_helpers.multiclass import (PredictedShares, check_class_ids, class_cmap,
-                                     class_shares, colour_mask, compile_multiclass,
-                                     confusion_matrix, one_hot_masks, per_class_iou,
-                                     plot_confusion, predict_class_ids, show_class_masks)
-from unet_helpers.training import build_small_unet
+from unet_helpers.class_masks import as_class_ids, check_class_ids, class_shares, one_hot_masks
+from unet_helpers.colours import class_cmap
+from unet_helpers.evaluation import predict_class_ids
+from unet_helpers.model import build_small_unet
+from unet_helpers.scores import confusion_matrix, per_class_iou
+from unet_helpers.segmentation_plots import colour_mask, plot_confusion, show_class_masks
+from unet_helpers.synthetic import SHAPE_CLASSES, synthetic_shapes
+from unet_helpers.training import PredictedShares, compile_multiclass
+
+RNG_IDS = np.random.default_rng(4).integers(0, 5, (3, 6, 7, 1))  # (N, H, W, 1) ids of 5 classes
 
 TRUTH = np.array([[0, 0, 1], [1, 2, 2]], np.float32)[None, ..., None]   # (1, 2, 3, 1)
 GUESS = np.array([[0, 1, 1], [1, 2, 0]], np.int32)[None, ..., None]
 
 
-def test_check_class_ids_accepts_whole_numbers_and_returns_int32():
-    ids = check_class_ids(TRUTH, 3)
+def test_as_class_ids_accepts_whole_numbers_and_returns_int32():
+    assert check_class_ids(TRUTH, 3) is None
+    ids = as_class_ids(TRUTH, 3)
     assert ids.dtype == np.int32 and ids.shape == (1, 2, 3, 1)
     assert ids.ravel().tolist() == [0, 0, 1, 1, 2, 2]
 
@@ -35,14 +39,17 @@ def test_check_class_ids_accepts_whole_numbers_and_returns_int32():
 def test_bad_masks_name_the_fix(masks, classes, words):
     with pytest.raises(ValueError, match=words):
         check_class_ids(masks, classes)
+    with pytest.raises(ValueError, match=words):
+        as_class_ids(masks, classes)
 
 
-def test_one_hot_matches_keras_to_categorical():
-    onehot = one_hot_masks(TRUTH, 3)
-    assert onehot.shape == (1, 2, 3, 3) and onehot.dtype == np.float32
-    assert np.array_equal(onehot, keras.utils.to_categorical(TRUTH[..., 0], 3))
-    assert np.array_equal(onehot.sum(axis=-1), np.ones((1, 2, 3)))
-    assert onehot[0, 1, 2].tolist() == [0.0, 0.0, 1.0]
+def test_one_hot_masks_equal_rows_of_the_identity():
+    onehot = one_hot_masks(RNG_IDS.astype(np.float32), 5)
+    assert onehot.shape == (3, 6, 7, 5) and onehot.dtype == np.float32
+    np.testing.assert_array_equal(onehot, np.eye(5, dtype=np.float32)[RNG_IDS[..., 0]])
+    assert one_hot_masks(TRUTH, 3)[0, 1, 2].tolist() == [0.0, 0.0, 1.0]  # class 2 at row 1, col 2
+    with pytest.raises(ValueError, match="Use num_classes=5"):
+        one_hot_masks(RNG_IDS, 4)
 
 
 def test_class_shares_of_a_known_mask():
@@ -58,6 +65,16 @@ def test_confusion_matrix_counts_by_hand():
     assert cm.sum() == TRUTH.size
 
 
+def test_confusion_matrix_equals_a_numpy_bincount():
+    guess = np.random.default_rng(5).integers(0, 5, RNG_IDS.shape)
+    expected = np.bincount(5 * RNG_IDS.ravel() + guess.ravel(), minlength=25).reshape(5, 5)
+    cm = confusion_matrix(RNG_IDS, guess, 5)
+    assert cm.dtype == np.int64
+    np.testing.assert_array_equal(cm, expected)
+    np.testing.assert_array_equal(confusion_matrix(guess, RNG_IDS, 5), expected.T)
+
+
+@pytest.mark.usefixtures("fresh_keras_session")
 def test_confusion_matrix_and_iou_match_keras_mean_iou():
     rng = np.random.default_rng(0)
     truth = rng.integers(0, 4, (3, 8, 8, 1))
@@ -86,8 +103,8 @@ def test_confusion_shape_mismatch_and_bad_matrix():
         per_class_iou(np.zeros((3, 4)))
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 def test_compile_multiclass_reads_from_logits_from_the_head():
-    keras.backend.clear_session()
     soft = compile_multiclass(build_small_unet(32, 1, base_filters=4, depth=2, num_classes=4,
                                                output_activation="softmax"))
     assert soft.loss.get_config()["from_logits"] is False
@@ -118,16 +135,29 @@ def test_colours_and_figures():
         "0 background", "1 circle", "2 square", "3 triangle"]
     ax = plot_confusion(confusion_matrix(masks, masks, 4), SHAPE_CLASSES)
     assert ax.get_xlabel() == "predicted class"
-    matplotlib.pyplot.close("all")
 
 
-def test_predicted_shares_records_one_row_per_epoch():
-    keras.backend.clear_session()
-    model = compile_multiclass(build_small_unet(32, 1, base_filters=4, depth=2, num_classes=3,
-                                                output_activation="softmax"))
-    images, masks = synthetic_shapes(4, 32, seed=0)
+def pixel_classifier():
+    """A 1x1 softmax head whose class is known per pixel: -1 -> 0, 0 -> 1, +1 -> 2."""
+    inputs = keras.Input((4, 4, 1))
+    head = keras.layers.Conv2D(3, 1, activation="softmax", name="head")
+    model = keras.Model(inputs, head(inputs))
+    head.set_weights([np.array([-10.0, 0.0, 10.0], "float32").reshape(1, 1, 1, 3),
+                      np.array([0.0, 5.0, 0.0], "float32")])
+    return model
+
+
+@pytest.mark.usefixtures("fresh_keras_session")
+def test_predicted_shares_records_what_the_model_predicts_after_each_epoch(capsys):
+    images = np.zeros((2, 4, 4, 1), "float32")
+    images[0, :2] = -1.0                  # 8 pixels of class 0
+    images[1, 3] = 1.0                    # 4 pixels of class 2; the other 20 are class 1
+    model = pixel_classifier()
     tracker = PredictedShares(images, 3)
-    model.fit(images, np.minimum(masks, 2), epochs=2, batch_size=4, verbose=0,
-              callbacks=[tracker])
-    assert len(tracker.shares) == 2
-    assert all(s.shape == (3,) and np.isclose(s.sum(), 1.0) for s in tracker.shares)
+    tracker.set_model(model)
+    tracker.on_epoch_end(0)
+    model.get_layer("head").bias.assign([0.0, 50.0, 0.0])   # "training" changes the model:
+    tracker.on_epoch_end(1)                                  # now every pixel is class 1
+    assert [shares.tolist() for shares in tracker.shares] == [[8 / 32, 20 / 32, 4 / 32],
+                                                              [0.0, 1.0, 0.0]]
+    assert capsys.readouterr().out == ""

@@ -4,6 +4,9 @@ nbval (run by `make test` over notebooks/) proves the committed outputs are stil
 tests prove the outputs come from one clean run and that what every notebook shares is right.
 """
 
+import ast
+import importlib
+import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -130,3 +133,42 @@ def test_reader_questions_have_a_section_answered_with_code(name):
     printed = [o for c in following[:end] if c["cell_type"] == "code" for o in c["outputs"]
                if o.get("name") == "stdout"]
     assert printed, "the section shows no printed answer"
+
+
+def helper_imports(path):
+    """Every import of unet_helpers in a notebook's code cells: ``(cell number, module, names)``;
+    ``names`` is None for a plain ``import unet_helpers...``. Magics are turned into Python first."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    to_python = TransformerManager().transform_cell
+    found = []
+    code = [c for c in cells(path) if c["cell_type"] == "code"]
+    for number, cell in enumerate(code, start=1):
+        for node in ast.walk(ast.parse(to_python(text(cell)))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "unet_helpers":
+                found.append((number, node.module, [alias.name for alias in node.names]))
+            elif isinstance(node, ast.Import):
+                found += [(number, alias.name, None) for alias in node.names
+                          if alias.name.split(".")[0] == "unet_helpers"]
+    return found
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_notebooks_import_each_helper_from_its_module(path):
+    problems = []
+    for number, module, names in helper_imports(path):
+        where = f"code cell {number}"
+        if names is None:
+            problems.append(f"{where}: `import {module}`; import names: from <module> import ...")
+        elif module == "unet_helpers":
+            problems.append(f"{where}: `from unet_helpers import {', '.join(names)}`; import "
+                            "each name from the module that holds it")
+        elif "*" in names:
+            problems.append(f"{where}: `from {module} import *`; name what you import")
+        elif importlib.util.find_spec(module) is None:
+            problems.append(f"{where}: there is no module {module}")
+        else:
+            exported = importlib.import_module(module).__all__
+            problems += [f"{where}: {module} does not export {name!r}" for name in names
+                         if name not in exported]
+    assert problems == [], "\n".join(problems)

@@ -5,9 +5,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from unet_helpers.regression import (TargetScaler, compile_regression, error_by_target,
-                                     show_error_maps, sigmoid_floor)
-from unet_helpers.training import build_small_unet
+from unet_helpers.model import build_small_unet
+from unet_helpers.regression_plots import show_error_maps
+from unet_helpers.regression_targets import TargetScaler, sigmoid_floor
+from unet_helpers.scores import error_by_target
+from unet_helpers.training import compile_regression
 
 
 def test_target_scaler_standardises_and_undoes():
@@ -68,8 +70,19 @@ def test_error_by_target_bins_exactly():
     assert np.isnan(empty["mae"][0]) and empty["mae"][1] == pytest.approx(7 / 6)
 
 
+def test_error_by_target_with_infinite_outer_edges_and_an_empty_bin():
+    # (N, H, W, 1) like a model's output; bins [-inf, -10), [-10, 0), [0, 1), [1, 5), [5, inf)
+    targets = np.array([-5.0, -1.0, 0.0, 1.0, 5.0, 9.0]).reshape(1, 2, 3, 1)
+    predictions = np.array([-4.0, -3.0, 0.5, 1.0, 2.0, 6.0]).reshape(1, 2, 3, 1)  # 1 2 .5 0 3 3
+    result = error_by_target(targets, predictions, [-np.inf, -10.0, 0.0, 1.0, 5.0, np.inf])
+    assert result["counts"].tolist() == [0, 2, 1, 1, 2]   # an edge value opens the next bin
+    assert np.isnan(result["mae"][0])                      # no target below -10
+    np.testing.assert_allclose(result["mae"][1:], [1.5, 0.5, 0.0, 3.0])
+
+
 @pytest.mark.parametrize("edges, predictions, message", [
     ([0.0, 1.0, 20.0], np.zeros(6), "Widen the edges"),
+    ([-5.0, 0.0, 9.0], np.zeros(6), "Widen the edges"),   # the last bin is [0, 9) too: 9 is out
     ([5.0, 1.0], np.zeros(6), "increasing"),
     ([-np.inf, np.inf], np.zeros(5), "same shape"),
 ])
@@ -79,6 +92,7 @@ def test_error_by_target_bad_input(edges, predictions, message):
         error_by_target(targets, predictions, edges)
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 def test_compile_regression_linear_head():
     model = compile_regression(build_small_unet(16, base_filters=2, depth=1,
                                                 output_activation="linear"), loss="mae",
@@ -89,6 +103,7 @@ def test_compile_regression_linear_head():
     assert model.count_params() == 495
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 def test_compile_regression_refuses_a_sigmoid_head_for_unbounded_targets():
     sigmoid = build_small_unet(16, base_filters=2, depth=1)
     assert sigmoid.count_params() == 495
@@ -101,6 +116,7 @@ def test_compile_regression_refuses_a_sigmoid_head_for_unbounded_targets():
     assert type(sigmoid.loss).__name__ == "Huber"
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 @pytest.mark.parametrize("loss, message", [
     ("rmse", "use 'mse', 'mae' or 'huber'"),
     (keras.losses.BinaryCrossentropy(), "not a regression loss"),

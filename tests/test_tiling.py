@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from unet_helpers import build_unet
+from unet_helpers.model import build_unet
 from unet_helpers.tiling import predict_tiled, tile_layout
 
 
@@ -14,6 +14,7 @@ def test_tile_layout_for_the_paper():
     assert tile_layout(300, 572, 388, 4)[0] == [0]
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 @pytest.mark.parametrize("height, width", [(120, 100), (52, 52), (30, 170)])
 def test_tiles_stitch_exactly_like_one_pass(height, width):
     options = dict(padding="valid", depth=2, base_filters=4, batch_norm=True, num_classes=2,
@@ -35,6 +36,7 @@ def test_tiles_stitch_exactly_like_one_pass(height, width):
     np.testing.assert_allclose(tiled, single, atol=1e-5)
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 def test_tiling_needs_a_fixed_tile():
     model = build_unet((None, None, 1), padding="same", depth=2, base_filters=2)
     with pytest.raises(ValueError, match="fixed tile size"):

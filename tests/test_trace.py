@@ -2,11 +2,14 @@
 
 import pytest
 
-from unet_helpers import build_unet, compare_traces, format_trace, formula_trace, keras_trace
-from unet_helpers.formulas import (batchnorm_params, conv_block_params, conv_params,
-                                   decoder_block_params, level_filters, transpose_params)
+from unet_helpers.formulas import (batchnorm_params, conv_block_macs, conv_block_params,
+                                   conv_params, decoder_block_params, formula_trace,
+                                   level_filters, transpose_params)
+from unet_helpers.model import build_unet
+from unet_helpers.trace import compare_traces, format_trace, keras_trace
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 @pytest.mark.parametrize("input_shape, depth, base_filters, num_classes", [
     ((512, 512, 3), 4, 64, 1),
     ((64, 64, 1), 2, 8, 1),
@@ -27,6 +30,7 @@ def test_formula_trace_matches_keras(input_shape, depth, base_filters, num_class
     assert all_match and " NO" not in text
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 def test_formula_trace_without_batch_norm():
     model = build_unet((64, 64, 1), base_filters=8, depth=3, batch_norm=False)
     assert keras_trace(model) == formula_trace((64, 64, 1), base_filters=8, depth=3,
@@ -70,8 +74,6 @@ def test_unit_formulas():
 
 
 def test_conv_block_macs_match_the_reference_table():
-    from unet_helpers.formulas import conv_block_macs
-
     assert round(conv_block_macs(512, 512, 3, 64) / 1e9, 2) == 10.12
     for size, c_in, filters in [(256, 64, 128), (128, 128, 256), (64, 256, 512), (32, 512, 1024)]:
         assert round(conv_block_macs(size, size, c_in, filters) / 1e9, 2) == 14.50

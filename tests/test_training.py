@@ -5,11 +5,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from unet_helpers.batchnorm import batchnorm_drift
+from unet_helpers.evaluation import evaluate_binary, predict_masks
 from unet_helpers.folders import load_folder
+from unet_helpers.model import build_small_unet
 from unet_helpers.pipeline import make_dataset
 from unet_helpers.sample_data import write_sample_data
-from unet_helpers.training import (BATCH_SIZE, EpochProgress, batchnorm_drift, build_small_unet, compile_binary,
-                                   evaluate_binary, predict_masks)
+from unet_helpers.training import LEARNING_RATE, EpochProgress, compile_binary
+
+pytestmark = pytest.mark.usefixtures("fresh_keras_session")
 
 
 def test_small_unet_defaults():
@@ -41,8 +45,10 @@ def test_own_png_folder_with_0_255_masks_trains_without_conversion(tmp_path, cap
 def test_compile_binary_uses_the_series_defaults():
     model = compile_binary(build_small_unet(32, base_filters=4, depth=2))
     assert model.steps_per_execution == 1 and model.jit_compile is False
-    assert BATCH_SIZE == 8
+    assert float(model.optimizer.learning_rate) == pytest.approx(LEARNING_RATE, rel=1e-6)
+    assert model.loss.__name__ == "bce_dice_loss"
     assert compile_binary(model, steps_per_execution=4).steps_per_execution == 4
+    assert float(compile_binary(model, 1e-4).optimizer.learning_rate) == pytest.approx(1e-4)
 
 
 def test_batchnorm_drift_is_zero_when_the_statistics_match_and_grows_when_they_do_not():

@@ -3,8 +3,12 @@
 import keras
 import pytest
 
-from unet_helpers import build_unet, decoder_block, draw_unet, formula_trace, keras_trace
-from unet_helpers.blocks import centre_crop_sizes
+from unet_helpers.blocks import decoder_block
+from unet_helpers.formulas import formula_trace
+from unet_helpers.model import build_unet
+from unet_helpers.network_plots import draw_unet
+from unet_helpers.trace import keras_trace
+from unet_helpers.unpadded import centre_crop_sizes, nearby_unpadded_sizes, unpadded_output_size
 
 
 def paper_model(size=572):
@@ -12,6 +16,7 @@ def paper_model(size=572):
                       output_activation="softmax")
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 def test_the_papers_model():
     model = paper_model()
     assert model.count_params() == 31_030_658
@@ -20,11 +25,13 @@ def test_the_papers_model():
     assert "BatchNormalization" not in kinds and "Cropping2D" in kinds
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 def test_the_papers_shape_trace():
     sides = [shape[0] for _, shape, _ in keras_trace(paper_model())]
     assert sides == [572, 568, 284, 280, 140, 136, 68, 64, 32, 28, 52, 100, 196, 388, 388]
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 def test_skip_crops_match_the_paper():
     model = paper_model()
     crops = {layer.name: layer.cropping for layer in model.layers
@@ -34,6 +41,7 @@ def test_skip_crops_match_the_paper():
                      "dec2_crop": ((40, 40), (40, 40)), "dec1_crop": ((88, 88), (88, 88))}
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 @pytest.mark.parametrize("size, depth, filters, batch_norm", [
     (572, 4, 64, False), (188, 4, 8, True), (92, 3, 4, False), (44, 2, 4, True),
 ])
@@ -44,6 +52,15 @@ def test_unpadded_formula_trace_matches_keras(size, depth, filters, batch_norm):
                                                base_filters=filters, batch_norm=batch_norm)
 
 
+def test_unpadded_size_rules():
+    assert unpadded_output_size(572, 4) == 388
+    assert unpadded_output_size(570, 4) is None
+    assert unpadded_output_size(60, 4) is None            # too small: the bridge would vanish
+    assert nearby_unpadded_sizes(570, 4) == (556, 572)
+    assert nearby_unpadded_sizes(572, 4) == (572, 572)
+    assert unpadded_output_size(188, 4) == 4
+
+
 def test_centre_crop_sizes():
     assert centre_crop_sizes(64, 56) == (4, 4)
     assert centre_crop_sizes(65, 56) == (4, 5)
@@ -51,6 +68,7 @@ def test_centre_crop_sizes():
         centre_crop_sizes(50, 56)
 
 
+@pytest.mark.usefixtures("fresh_keras_session")
 def test_decoder_block_crops_an_odd_difference():
     inputs, skip = keras.Input((10, 10, 8)), keras.Input((25, 25, 4))
     out = decoder_block(inputs, skip, 8, padding="valid", name="dec")

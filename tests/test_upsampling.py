@@ -1,14 +1,21 @@
 """One pixel through a transposed convolution, output sizes, overlap counts, and the three
 upsamplers of notebook 12 (their parameters, overlap maps and checkerboards)."""
 
+import keras
 import numpy as np
 import pytest
 
-from unet_helpers.upsampling import (UPSAMPLERS, build_upsampler, checkerboard_strength,
-                                     overlap_counts, overlap_explorer, overlap_map, phase_sums,
-                                     show_overlap, show_overlap_map, spread_one_pixel,
-                                     taps_per_phase, transposed_output_size, upsampler_macs,
+from unet_helpers.blocks import decoder_block
+from unet_helpers.explorers import overlap_explorer
+from unet_helpers.transposed_conv import (count_taps, overlap_counts, phase_sums,
+                                          spread_one_pixel, taps_per_phase,
+                                          transposed_output_size)
+from unet_helpers.upsamplers import (UPSAMPLERS, build_upsampler, checkerboard_strength,
+                                     overlap_map, upsampler_kernel_size, upsampler_macs,
                                      upsampler_params, upsampling_layers)
+from unet_helpers.upsampling_plots import show_overlap, show_overlap_map
+
+pytestmark = pytest.mark.usefixtures("fresh_keras_session")
 
 
 @pytest.mark.parametrize("size, kernel, strides, padding, expected", [
@@ -17,8 +24,6 @@ from unet_helpers.upsampling import (UPSAMPLERS, build_upsampler, checkerboard_s
     (16, 1, 2, "valid", 32), (16, 2, 3, "valid", 48), (16, 4, 3, "valid", 49),
 ])
 def test_output_size_formula_matches_keras(size, kernel, strides, padding, expected):
-    import keras
-
     assert transposed_output_size(size, kernel, strides, padding) == expected
     layer = keras.layers.Conv2DTranspose(1, kernel, strides=strides, padding=padding)
     assert tuple(layer.compute_output_shape((None, size, size, 1))) == (None, expected, expected, 1)
@@ -66,8 +71,6 @@ def test_upsamplers_shapes_params_and_macs(kind, params, macs):
 
 
 def test_upsampling_layers_are_the_announced_ones():
-    import keras
-
     (k2,) = upsampling_layers("transpose_k2s2", 8)
     (k3,) = upsampling_layers("transpose_k3s2", 8)
     up, conv = upsampling_layers("upsample_conv", 8, name="up")
@@ -78,7 +81,9 @@ def test_upsampling_layers_are_the_announced_ones():
 
 
 def test_macs_of_the_reference_models_first_transpose():
-    # NOTES: the 32x32x1024 -> 64x64x512 transposed conv of the 512-pixel model is 2.15 GMAC
+    # The reference model's first transposed conv (512-pixel input, decoder 4) takes the
+    # 32x32x1024 bridge to 64x64x512: 32*32 pixels x 2*2*1024*512 weights = 2.15 GMAC; the
+    # UpSampling2D + 3x3 conv alternative runs on 64*64 pixels with 9 taps: 9 times as many.
     assert upsampler_macs("transpose_k2s2", 32, 32, 1024, 512) == 2_147_483_648
     assert upsampler_macs("upsample_conv", 32, 32, 1024, 512) == 9 * 2_147_483_648
 
@@ -143,8 +148,6 @@ def test_phase_sums():
 
 
 def test_phase_sums_predict_the_output_on_a_constant_input():
-    import keras
-
     kernel = np.arange(1, 10, dtype="float32").reshape(3, 3)
     layer = keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", use_bias=False)
     layer.build((1, 6, 6, 1))
@@ -196,5 +199,34 @@ def test_show_overlap_and_the_explorer(capsys):
     assert "[2, 2, 1] -> uneven overlap" in capsys.readouterr().out
 
 
-def test_every_kind_is_listed():
-    assert UPSAMPLERS == ("transpose_k2s2", "transpose_k3s2", "upsample_conv")
+@pytest.mark.parametrize("kind", UPSAMPLERS)
+def test_every_kind_doubles_h_and_w_with_its_kernel_size(kind):
+    model = build_upsampler(kind, (6, 6, 3), 5)
+    assert model.output.shape == (None, 12, 12, 5)
+    convolutions = [layer for layer in model.layers
+                     if isinstance(layer, (keras.layers.Conv2D, keras.layers.Conv2DTranspose))]
+    assert len(convolutions) == 1
+    assert convolutions[0].kernel_size == (upsampler_kernel_size(kind),) * 2
+    assert model.count_params() == upsampler_params(kind, 3, 5)
+
+
+def test_the_first_upsampler_is_the_one_the_decoder_block_uses():
+    inputs, skip = keras.Input((16, 16, 64)), keras.Input((32, 32, 32))
+    decoder = keras.Model([inputs, skip], decoder_block(inputs, skip, 32, name="dec"))
+    up = decoder.get_layer("dec_up")
+    (series_choice,) = upsampling_layers(UPSAMPLERS[0], 32)
+    assert type(series_choice) is type(up)
+    assert (series_choice.kernel_size, series_choice.strides) == (up.kernel_size, up.strides)
+    assert up.count_params() == upsampler_params(UPSAMPLERS[0], 64, 32) == 8_224
+
+
+def test_count_taps_counts_the_neighbours_a_3x3_convolution_sees():
+    conv = keras.layers.Conv2D(1, 3, padding="same", use_bias=False, kernel_initializer="ones")
+    np.testing.assert_array_equal(count_taps(conv, 4), [[4, 6, 6, 4], [6, 9, 9, 6],
+                                                        [6, 9, 9, 6], [4, 6, 6, 4]])
+    # a model: the same layer twice; each pixel adds up the first pass's counts around it
+    twice = keras.Sequential([keras.Input((3, 3, 1)), conv, conv])
+    np.testing.assert_array_equal(count_taps(twice, 3), [[25, 35, 25], [35, 49, 35],
+                                                         [25, 35, 25]])
+    with pytest.raises(ValueError, match="kind must be one of"):
+        upsampler_kernel_size("bilinear")
