@@ -15,7 +15,9 @@ Building the network (notebooks 01–06, 11, 12)
   ``transposed_conv``  one transposed convolution: sizes, one pixel spreading, overlapping taps
   ``upsamplers``       three ways to double H and W, compared; checkerboard strength
   ``tiling``           overlap-tile prediction for the unpadded U-Net
-  ``exercises``        graders for the "build it yourself" exercises
+  ``grading``          how the exercise graders decide: by behaviour, not by spelling
+  ``block_exercises``  graders for the blocks a learner writes (conv, encoder, decoder, head, U-Net)
+  ``value_exercises``  graders for the exercises that compute numbers (Dice, IoU, MAE, sizes)
 Data (07)
   ``synthetic``        synthetic cells, shapes and distance maps, made in memory
   ``folders``          your own images and masks from two folders

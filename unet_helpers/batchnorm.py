@@ -30,7 +30,7 @@ def batchnorm_drift(model, images):
     for layer, inputs in zip(norms, seen):
         inputs = keras.ops.convert_to_numpy(inputs)
         channels = inputs.reshape(-1, inputs.shape[-1]).astype("float64")  # (pixels, C)
-        moving_mean = keras.ops.convert_to_numpy(layer.moving_mean)
+        moving_mean = np.asarray(layer.moving_mean.numpy())
         gap = np.abs(moving_mean - channels.mean(axis=0)) / (channels.std(axis=0) + 1e-6)
         drift[layer.name] = float(np.median(gap))
     return drift

@@ -7,6 +7,8 @@ stacking them along the channel axis before the random operation and splitting t
 
 import tensorflow as tf
 
+from .training import BATCH_SIZE
+
 __all__ = ["augment_pair", "make_dataset"]
 
 
@@ -30,7 +32,7 @@ def augment_pair(image, mask, seed):
     return both[..., :channels], tf.cast(both[..., channels:], mask.dtype)
 
 
-def make_dataset(images, masks, batch_size=16, *, shuffle=True, augment=False, seed=0,
+def make_dataset(images, masks, batch_size=BATCH_SIZE, *, shuffle=True, augment=False, seed=0,
                  cache=True):
     """A ``tf.data.Dataset`` of ``(images, masks)`` batches.
 

@@ -1,0 +1,206 @@
+"""Graders for the exercises that compute numbers: Dice, BCE + Dice, per-class IoU, MAE, the
+unpadded output size and the overlap counts of a transposed convolution (notebooks 07–12).
+
+Each ``grade_*`` calls the learner's function and the library's own on the same examples and
+compares the results, so any correct way of writing it passes. For a wrong answer it names the
+mistake when it recognises it (a missing factor 2, IoU instead of Dice, MSE instead of MAE, ...).
+It prints one line per finding and one verdict, returns True or False, and never raises.
+"""
+
+import numpy as np
+
+from .grading import BuildFailure, Report, run_learner
+
+__all__ = ["grade_values", "grade_dice", "grade_bce_dice", "grade_per_class_iou", "grade_mae",
+           "grade_output_size", "grade_overlap_counts"]
+
+
+def _close(a, b, tolerance):
+    return a.shape == b.shape and np.allclose(a, b, rtol=tolerance, atol=tolerance, equal_nan=True)
+
+
+def _problem(got, expected, tolerance):
+    """What is wrong with ``got`` (None when it matches ``expected``)."""
+    if got is None and expected is not None:
+        return "your function returned None: did you forget `return`?"
+    if expected is None:
+        return None if got is None else f"yours is {got!r}, expected None (this input cannot work)"
+    try:
+        mine = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return f"your function returned {type(got).__name__}, expected a number or an array"
+    wanted = np.asarray(expected, dtype=np.float64)
+    if mine.shape != wanted.shape and mine.size == wanted.size == 1:
+        mine = mine.reshape(wanted.shape)
+    if mine.shape != wanted.shape:
+        return f"your result has shape {mine.shape}, expected {wanted.shape}"
+    if np.isinf(mine).any() or (np.isnan(mine) & ~np.isnan(wanted)).any():
+        return "your result holds NaN or infinity: a division by zero?"
+    if _close(mine, wanted, tolerance):
+        return None
+    if wanted.size == 1:
+        return f"yours is {mine.item():.6g}, expected {wanted.item():.6g}"
+    return f"largest difference {np.nanmax(np.abs(mine - wanted)):.3g}"
+
+
+def grade_values(what, learner, reference, examples, hints=(), tolerance=1e-4):
+    """Compare ``learner(*args)`` with ``reference(*args)`` for every ``args`` in ``examples``.
+
+    ``hints``: ``(test, text)`` pairs; ``test(got, args)`` returns True when ``got`` shows the
+    mistake that ``text`` names. The first failing example is reported, with the first hint
+    that fits it.
+    """
+    report = Report(what)
+    try:
+        for number, args in enumerate(examples, start=1):
+            expected = reference(*args)
+            got = run_learner(learner, *args)
+            problem = _problem(got, expected, tolerance)
+            if problem is not None:
+                hint = next((text for test, text in hints if _safe(test, got, args)), "")
+                where = (f" ({', '.join(map(repr, args))})"
+                         if all(np.isscalar(a) for a in args) else "")
+                report.bad(f"example {number} of {len(examples)}{where}: {problem}. "
+                           f"{hint}".strip())
+                break
+        else:
+            report.good(f"same result as the reference on all {len(examples)} examples")
+    except NotImplementedError:
+        report.not_implemented = True
+    except BuildFailure as failure:
+        report.bad(f"your function raised {type(failure.original).__name__}: {failure}")
+    except Exception as error:  # a grader never raises
+        report.bad(f"the grader could not compare ({type(error).__name__}: {error})")
+    return report.finish()
+
+
+def _safe(test, got, args):
+    try:
+        return bool(test(got, args))
+    except Exception:
+        return False
+
+
+def _near(got, value, tolerance=1e-3):
+    return np.allclose(np.asarray(got, dtype=np.float64), value, rtol=tolerance, atol=tolerance)
+
+
+def _mask_examples():
+    from .synthetic import synthetic_cells
+
+    _, masks = synthetic_cells(3, 32, seed=1)
+    rng = np.random.default_rng(0)
+    noisy = np.clip(masks * 0.8 + rng.uniform(0, 0.3, masks.shape), 0, 1).astype("float32")
+    return [(masks[:1], masks[:1]), (masks[:2], noisy[:2]), (masks, rng.uniform(size=masks.shape)
+                                                               .astype("float32"))]
+
+
+def _dice(y_true, y_pred):
+    import keras
+
+    return 1.0 - float(keras.losses.Dice()(y_true, y_pred))
+
+
+def _overlap(y_true, y_pred):
+    return float(np.sum(np.asarray(y_true) * np.asarray(y_pred)))
+
+
+def grade_dice(learner_dice):
+    """Grade ``learner_dice(y_true, y_pred)``, the soft Dice coefficient over all pixels,
+    against ``1 - keras.losses.Dice()``."""
+    def iou(args):
+        y_true, y_pred = args
+        overlap = _overlap(y_true, y_pred)
+        return overlap / (np.sum(y_true) + np.sum(y_pred) - overlap)
+    hints = [(lambda got, args: _near(got, _dice(*args) / 2), "Dice has a factor 2: "
+              "2·|A ∩ B| / (|A| + |B|)."),
+             (lambda got, args: _near(got, iou(args)), "That is IoU, |A ∩ B| / |A ∪ B|; Dice "
+              "divides 2·|A ∩ B| by |A| + |B|."),
+             (lambda got, args: _near(got, 1 - _dice(*args)), "That is the Dice loss, 1 − Dice: "
+              "return the coefficient itself.")]
+    return grade_values("Dice", learner_dice, _dice, _mask_examples(), hints)
+
+
+def grade_bce_dice(learner_loss):
+    """Grade ``learner_loss(y_true, y_pred)``: mean binary cross-entropy + (1 − Dice), against
+    ``losses.bce_dice_loss``."""
+    import keras
+
+    from .losses import bce_dice_loss
+
+    def reference(y_true, y_pred):
+        return float(bce_dice_loss(y_true, y_pred))
+
+    def bce(args):
+        return float(keras.ops.mean(keras.losses.binary_crossentropy(*args)))
+    hints = [(lambda got, args: _near(got, bce(args)), "That is the cross-entropy alone: add "
+              "the Dice loss, 1 − Dice."),
+             (lambda got, args: _near(got, 1 - _dice(*args)), "That is the Dice loss alone: add "
+              "the mean binary cross-entropy."),
+             (lambda got, args: _near(got, bce(args) + _dice(*args)), "You added the Dice "
+              "coefficient: the loss adds 1 − Dice, which is 0 for a perfect mask.")]
+    return grade_values("BCE + Dice loss", learner_loss, reference, _mask_examples(), hints)
+
+
+def grade_per_class_iou(learner_iou):
+    """Grade ``learner_iou(confusion) -> (C,)`` against ``scores.per_class_iou``."""
+    from .scores import per_class_iou
+
+    rng = np.random.default_rng(0)
+    examples = [(np.diag([50, 30, 20]),), (rng.integers(0, 40, (4, 4)),),
+                (rng.integers(0, 90, (3, 3)),)]
+    hints = [(lambda got, args: _near(got, np.diag(args[0]) / args[0].sum(axis=1)),
+              "That is each class's recall, TP / (row sum): IoU also counts the false positives "
+              "(the rest of the column)."),
+             (lambda got, args: _near(got, 2 * np.diag(args[0]) / (args[0].sum(axis=0)
+                                                                   + args[0].sum(axis=1))),
+              "That is the Dice of each class, 2·TP / (row + column): IoU is TP / (row + "
+              "column − TP).")]
+    return grade_values("per-class IoU", learner_iou, per_class_iou, examples, hints)
+
+
+def grade_mae(learner_mae):
+    """Grade ``learner_mae(y_true, y_pred)`` against ``keras.metrics.MeanAbsoluteError``."""
+    import keras
+
+    def reference(y_true, y_pred):
+        metric = keras.metrics.MeanAbsoluteError()
+        metric.update_state(y_true, y_pred)
+        return float(metric.result())
+    rng = np.random.default_rng(0)
+    truth = rng.normal(0, 5, (2, 8, 8, 1)).astype("float32")
+    examples = [(truth, truth + 1), (truth, rng.normal(0, 5, truth.shape).astype("float32")),
+                (truth, np.zeros_like(truth))]
+    hints = [(lambda got, args: _near(got, np.mean((args[1] - args[0]) ** 2)), "That is the "
+              "mean squared error: take the absolute value, not the square."),
+             (lambda got, args: _near(abs(got), abs(np.mean(args[1] - args[0]))), "Errors of "
+              "opposite signs cancel: take the absolute value of each error before the mean.")]
+    return grade_values("MAE", learner_mae, reference, examples, hints, tolerance=1e-3)
+
+
+def grade_output_size(learner_size):
+    """Grade ``learner_size(size, depth)`` against ``unpadded.unpadded_output_size`` for every
+    size from 1 to 700 and depths 1 to 4."""
+    from .unpadded import unpadded_output_size
+
+    examples = [(size, depth) for depth in (1, 2, 3, 4) for size in range(1, 701)]
+    hints = [(lambda got, args: got is not None and unpadded_output_size(*args) is None,
+              "This size cannot work: some pooling meets an odd size, or a size drops to 0 "
+              "or below. Return None then."),
+             (lambda got, args: got is None, "This size works: check each step, going down "
+              "(−4, then ÷2 only when even), the bridge (−4) and going up (×2, then −4).")]
+    return grade_values("output size rule", learner_size, unpadded_output_size, examples, hints)
+
+
+def grade_overlap_counts(learner_counts, input_size=5):
+    """Grade ``learner_counts(kernel_size, strides, input_size)`` against
+    ``transposed_conv.overlap_counts(..., padding="valid")`` for kernels 1–5 and strides 1–3."""
+    from .transposed_conv import overlap_counts
+
+    def reference(kernel_size, strides, size):
+        return overlap_counts(kernel_size, strides, size, padding="valid")
+    examples = [(k, s, input_size) for k in range(1, 6) for s in range(1, 4) if k >= s]
+    hints = [(lambda got, args: np.asarray(got).shape[0] == args[2] * args[1],
+              "Your map has the 'same' size, input × stride: the 'valid' output is "
+              "(input − 1) × stride + kernel.")]
+    return grade_values("overlap-count function", learner_counts, reference, examples, hints)
