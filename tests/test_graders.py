@@ -389,7 +389,7 @@ def test_unet_grader_accepts_correct_spellings(function, capsys):
 
 
 @pytest.mark.parametrize("function, hint", [
-    (unet_without_skips, "Your block computes something else"),
+    (unet_without_skips, "0 skip connections where the reference has 2"),
     (unet_returns_tensor, "returns a keras.Model"),
 ])
 def test_unet_grader_names_the_problem(function, hint, capsys):

@@ -93,14 +93,46 @@ def test_readme_links_resolve():
             assert (ROOT / target).exists(), f"README links to missing {target}"
 
 
-@pytest.mark.parametrize("path", PATHS[1:], ids=IDS[1:])
-def test_exercise_with_a_checked_solution(path):
+def exercise_cells(path):
+    """The cells from '## Exercises' up to the navigation line."""
     nb_cells = cells(path)
-    solutions = [i for i, c in enumerate(nb_cells) if "solution" in c["metadata"].get("tags", [])]
-    assert solutions, "no cell tagged 'solution'"
-    printed = "".join("".join(o.get("text", "")) for c in nb_cells[solutions[0]:]
-                      if c["cell_type"] == "code" for o in c["outputs"])
-    assert "matches the reference" in printed
+    start = next(i for i, c in enumerate(nb_cells) if text(c).startswith("## Exercises"))
+    return nb_cells[start:-1]
+
+
+def is_solution(cell):
+    return "solution" in cell["metadata"].get("tags", [])
+
+
+@pytest.mark.parametrize("path", PATHS[1:], ids=IDS[1:])
+def test_implement_it_yourself_is_graded(path):
+    """A solution code cell, then a cell that calls a grader, which says the solution passes."""
+    nb_cells = exercise_cells(path)
+    solutions = [i for i, c in enumerate(nb_cells) if is_solution(c) and c["cell_type"] == "code"]
+    assert solutions, "no code cell tagged 'solution' under '## Exercises'"
+    for i in solutions:
+        grader = nb_cells[i + 1]
+        assert grader["cell_type"] == "code" and re.search(r"\bgrade_\w+\(", text(grader)), \
+            f"the cell after solution cell {i} does not call a grade_* function"
+        printed = "".join(o.get("text", "") for o in grader["outputs"])
+        assert printed.rstrip().endswith("matches the reference."), printed
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_every_exercise_has_its_answer_in_a_solution_cell(path):
+    """Each numbered exercise prompt is followed by its answer in cells tagged 'solution', so
+    the student edition can leave them out; no answer sits inside a prompt."""
+    nb_cells = exercise_cells(path)
+    prompts = [i for i, c in enumerate(nb_cells) if c["cell_type"] == "markdown"
+               and not is_solution(c) and re.match(r"(## Exercises\s+)?\d+\. \*\*", text(c))]
+    assert prompts, "no numbered exercise"
+    for i in prompts:
+        assert "<details>" not in text(nb_cells[i]), f"an answer sits inside prompt cell {i}"
+        answer = nb_cells[i + 1] if i + 1 < len(nb_cells) else None
+        assert answer is not None and is_solution(answer), \
+            f"exercise cell {i} is not followed by a cell tagged 'solution'"
+        if answer["cell_type"] == "markdown":
+            assert len(text(answer).split()) >= 15, f"the answer after cell {i} is too short"
 
 
 def test_index_lists_every_notebook():

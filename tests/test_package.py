@@ -1,6 +1,7 @@
 """How the package is laid out: small modules that declare ``__all__``, no TensorFlow or pyplot
 where none is needed, and a lazy top level for users outside the series."""
 
+import re
 import ast
 import importlib
 import json
@@ -111,3 +112,16 @@ def test_each_module_declares_all_and_every_name_exists(module):
     missing = [name for name in names
                if not hasattr(importlib.import_module(f"unet_helpers.{module}"), name)]
     assert missing == []
+
+
+def test_the_module_map_and_the_readme_name_every_module():
+    """Both places that say where every concept lives list every module, and only those."""
+    import unet_helpers
+
+    modules = {p.stem for p in (ROOT / "unet_helpers").glob("*.py") if p.stem != "__init__"}
+    in_map = set(re.findall(r"``(\w+)``", unet_helpers.__doc__))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    in_readme = set(re.findall(r"^\| `(\w+)` \|", readme, re.M))
+    assert modules <= in_map, f"missing from the module map in __init__.py: {modules - in_map}"
+    assert in_readme == modules, (f"README table: missing {modules - in_readme}, "
+                                  f"extra {in_readme - modules}")
