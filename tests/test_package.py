@@ -1,10 +1,10 @@
 """How the package is laid out: small modules that declare ``__all__``, no TensorFlow or pyplot
 where none is needed, and a lazy top level for users outside the series."""
 
-import re
 import ast
 import importlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
