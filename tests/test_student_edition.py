@@ -209,7 +209,8 @@ def test_the_first_exercise_runs_top_to_bottom_and_its_grader_says_not_implement
               for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"
               for output in cell.outputs if output.output_type == "error"]
     assert errors == []
-    solution = next(i for i, cell in enumerate(notebook.cells) if is_solution(cell))
+    solution = next(i for i, cell in enumerate(notebook.cells)
+                    if is_solution(cell) and cell.cell_type == "code")
     grader = notebook.cells[solution + 1]
     printed = "".join(output.get("text", "") for output in grader.outputs)
     assert "not implemented yet" in printed, printed
