@@ -561,6 +561,8 @@ def test_value_graders_accept_correct_answers_written_differently(grader, functi
     (grade_dice, lambda t, p: np.sum(t * p) / (np.sum(t) + np.sum(p) - np.sum(t * p)),
      "That is IoU"),
     (grade_dice, lambda t, p: 1 - dice_numpy(t, p), "That is the Dice loss"),
+    (grade_dice, lambda t, p: np.mean([dice_numpy(a, b) for a, b in zip(t, p)]),
+     "That is the mean of each image's Dice"),
     (grade_bce_dice, lambda t, p: bce_dice_numpy(t, p) - 1 + dice_numpy(t, p),
      "That is the cross-entropy alone"),
     (grade_bce_dice, lambda t, p: 1 - dice_numpy(t, p), "That is the Dice loss alone"),
@@ -619,3 +621,8 @@ def test_the_unet_grader_survives_stubs_and_crashes(capsys):
     assert "not implemented yet" in verdict(capsys)[-1]
     assert grade_unet(crashes, reference) is False
     assert "ZeroDivisionError" in "\n".join(verdict(capsys))
+
+
+def test_a_finding_ends_with_one_mark(capsys):
+    assert grade_dice(lambda t, p: None) is False
+    assert verdict(capsys)[0].endswith("did you forget `return`?")

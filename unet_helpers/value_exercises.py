@@ -60,7 +60,8 @@ def grade_values(what, learner, reference, examples, hints=(), tolerance=1e-4):
                 hint = next((text for test, text in hints if _safe(test, got, args)), "")
                 where = (f" ({', '.join(map(repr, args))})"
                          if all(np.isscalar(a) for a in args) else "")
-                report.bad(f"example {number} of {len(examples)}{where}: {problem}. "
+                stop = "" if problem.endswith(("?", ".")) else "."
+                report.bad(f"example {number} of {len(examples)}{where}: {problem}{stop} "
                            f"{hint}".strip())
                 break
         else:
@@ -91,8 +92,13 @@ def _mask_examples():
     _, masks = synthetic_cells(3, 32, seed=1)
     rng = np.random.default_rng(0)
     noisy = np.clip(masks * 0.8 + rng.uniform(0, 0.3, masks.shape), 0, 1).astype("float32")
-    return [(masks[:1], masks[:1]), (masks[:2], noisy[:2]), (masks, rng.uniform(size=masks.shape)
-                                                               .astype("float32"))]
+    uneven = masks[:2].copy()
+    uneven[1] = 0.0
+    uneven[1, :4, :4] = 1.0                       # a second image with a tiny object, found
+    guess = uneven.copy()
+    guess[0] = noisy[0]                           # and a first image predicted roughly
+    return [(masks[:1], masks[:1]), (masks[:2], noisy[:2]),
+            (masks, rng.uniform(size=masks.shape).astype("float32")), (uneven, guess)]
 
 
 def _dice(y_true, y_pred):
@@ -117,7 +123,10 @@ def grade_dice(learner_dice):
              (lambda got, args: _near(got, iou(args)), "That is IoU, |A ∩ B| / |A ∪ B|; Dice "
               "divides 2·|A ∩ B| by |A| + |B|."),
              (lambda got, args: _near(got, 1 - _dice(*args)), "That is the Dice loss, 1 − Dice: "
-              "return the coefficient itself.")]
+              "return the coefficient itself."),
+             (lambda got, args: _near(got, np.mean([_dice(t[None], p[None]) for t, p in zip(*args)])),
+              "That is the mean of each image's Dice: this Dice counts all pixels of all images "
+              "together.")]
     return grade_values("Dice", learner_dice, _dice, _mask_examples(), hints)
 
 
