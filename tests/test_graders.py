@@ -626,3 +626,23 @@ def test_the_unet_grader_survives_stubs_and_crashes(capsys):
 def test_a_finding_ends_with_one_mark(capsys):
     assert grade_dice(lambda t, p: None) is False
     assert verdict(capsys)[0].endswith("did you forget `return`?")
+
+
+@pytest.mark.parametrize("function", [conv_activation_layers, conv_relu_layers_tuple_kernel,
+                                      conv_function_activation_no_bias])
+def test_grade_model_accepts_blocks_built_in_other_spellings(function, capsys):
+    inputs = keras.Input((16, 16, 4))
+    reference = keras.Model(inputs, conv_block(inputs, 8))
+    other = keras.Input((16, 16, 4))
+    assert grade_model(keras.Model(other, function(other, 8)), reference, "conv block") is True
+    assert verdict(capsys)[-1] == "Your conv block matches the reference."
+
+
+def test_grade_model_names_a_missing_part(capsys):
+    inputs = keras.Input((16, 16, 4))
+    reference = keras.Model(inputs, conv_block(inputs, 8))
+    other = keras.Input((16, 16, 4))
+    assert grade_model(keras.Model(other, conv_forgot_batchnorm(other, 8)), reference) is False
+    lines = verdict(capsys)
+    assert "✗ 0 BatchNormalizations where the reference has 2: one after each 3x3 convolution." \
+        in lines
