@@ -79,17 +79,6 @@ def test_activation_name_reads_none_as_linear():
 
 
 @pytest.mark.usefixtures("fresh_keras_session")
-@pytest.mark.parametrize("activation, classes, expected", [
-    ("softmax", 3, "softmax"), ("sigmoid", 1, "sigmoid"), (None, 3, "linear"),
-    ("linear", 1, "linear"),
-])
-def test_head_activation_reads_the_built_model(activation, classes, expected):
-    model = build_unet((32, 32, 1), base_filters=4, depth=1, num_classes=classes,
-                       output_activation=activation)
-    assert head_activation(model) == expected
-
-
-@pytest.mark.usefixtures("fresh_keras_session")
 def test_head_activation_refuses_a_model_without_a_head():
     inputs = keras.Input((8, 8, 1))
     model = keras.Model(inputs, keras.layers.MaxPool2D(name="pool")(inputs))

@@ -9,7 +9,7 @@ from keras.layers import (Activation, BatchNormalization, Concatenate, Conv2D, C
                           Input, MaxPool2D)
 
 from unet_helpers.blocks import conv_block, decoder_block, encoder_block
-from unet_helpers.head import output_head
+from unet_helpers.head import head_activation, output_head
 from unet_helpers.model import build_small_unet, build_unet
 from unet_helpers.trace import block_parameters
 
@@ -147,6 +147,7 @@ def test_output_activations(activation, num_classes, expected):
                        output_activation=activation)
     head = model.get_layer("head")
     assert head.get_config()["activation"] == expected
+    assert head_activation(model) == expected   # what the compile helpers read off a model
     assert model.output.shape == (None, 32, 32, num_classes)
 
 
