@@ -25,6 +25,8 @@ Data (07)
   ``sample_data``      write the shipped sample data set (``python -m unet_helpers.sample_data``)
   ``pipeline``         numpy arrays -> a batched, augmented ``tf.data.Dataset``
   ``class_masks``      masks of class ids: check, one-hot, shares
+  ``data_checks``      checks of images, binary masks and regression targets, with the fix
+  ``diagnosis``        ``diagnose``: a plain-words report on a setup before training
   ``regression_targets``  scaling regression targets; what a sigmoid head can reach
 Training and evaluation (08–10)
   ``losses``           BCE + Dice and the binary metrics
@@ -32,6 +34,7 @@ Training and evaluation (08–10)
   ``evaluation``       predictions and scores on held-out images
   ``scores``           Dice, IoU, confusion matrix, per-class IoU, errors by value
   ``batchnorm``        stale BatchNorm statistics, measured
+  ``memory``           the memory training takes, estimated, against this machine's
 Figures and widgets
   ``colours``          the series' palettes
   ``network_plots``    the U drawing, parameters per block, feature maps

@@ -1,0 +1,136 @@
+"""Check images, masks and targets before they reach training or scoring.
+
+A U-Net trains on whatever it is given: 0/255 masks, class ids fed to a sigmoid, images in
+0..255, fractional labels from a bilinear resize. None of these crash; each just trains badly
+or scores nonsense. Every ``check_*`` here raises a ``ValueError`` that names the problem and
+the fix, and returns None when the data fit. ``mask_values_kind`` says in one word what a mask
+array holds. No TensorFlow is needed.
+
+- images: ``(N, H, W, C)``, floating point, finite, in [0, 1]
+- binary masks: ``(N, H, W, 1)`` holding 0 and 1 only (not all 0)
+- regression targets: ``(N, H, W, C)``, finite, not all equal
+- class ids: ``class_masks.check_class_ids``
+"""
+
+import numpy as np
+
+__all__ = ["VOID_LABEL", "mask_values_kind", "check_array", "check_images",
+           "check_binary_masks", "check_regression_targets", "check_pairs"]
+
+VOID_LABEL = 255  # PASCAL VOC's "void" label: object borders and pixels nobody could label
+
+
+def mask_values_kind(values):
+    """One word for the set of values a mask array holds.
+
+    'binary01', 'binary255', 'ids' (whole numbers 0..254), 'ids+void' (ids and 255, the PASCAL
+    VOC convention), 'fractional' (values between whole numbers), 'negative' or 'empty'.
+    """
+    values = np.unique(np.asarray(values, dtype=np.float64))
+    if values.size == 0:
+        return "empty"
+    if values.min() < 0:
+        return "negative"
+    if not np.array_equal(values, np.round(values)):
+        return "fractional"
+    if set(values) <= {0, 1}:
+        return "binary01"
+    if set(values) <= {0, 255}:
+        return "binary255"
+    if values.max() == VOID_LABEL:
+        return "ids+void"
+    return "ids"
+
+
+def check_array(array, name, ndim=4, shape_hint="(N, H, W, C)"):
+    """Raise unless ``array`` is a non-empty numeric array with ``ndim`` axes, all finite."""
+    if not hasattr(array, "shape") or not hasattr(array, "dtype"):
+        raise ValueError(f"{name} must be a numpy array {shape_hint}, got {type(array).__name__}. "
+                         f"Use np.asarray(...) or np.stack([...]) first.")
+    array = np.asarray(array)
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number)
+                                     or array.dtype == bool):
+        raise ValueError(f"{name} hold {array.dtype} values, not numbers.")
+    if array.ndim != ndim:
+        hint = ""
+        if array.ndim == ndim - 1:
+            hint = f" Add the channel axis: {name}[..., None]."
+        raise ValueError(f"{name} must have {ndim} axes {shape_hint}, got shape "
+                         f"{array.shape}.{hint}")
+    if array.size == 0:
+        raise ValueError(f"{name} are empty (shape {array.shape}): pass at least one example.")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} hold NaN or infinite values: find and fix those pixels first "
+                         f"(np.isfinite({name}).all() must be True).")
+
+
+def check_images(images):
+    """Raise unless images are ``(N, H, W, C)`` floats in [0, 1], C between 1 and 4."""
+    check_array(images, "images")
+    images = np.asarray(images)
+    if not 1 <= images.shape[-1] <= 4:
+        raise ValueError(f"images have {images.shape[-1]} channels in the last axis (shape "
+                         f"{images.shape}): channels go last, (N, H, W, C) with C = 1 or 3. "
+                         "Move them with np.moveaxis(images, 1, -1).")
+    low, high = float(images.min()), float(images.max())
+    if not np.issubdtype(images.dtype, np.floating) or high > 1.0 or low < 0.0:
+        fix = ("divide by 255" if high <= 255 and low >= 0 else
+               "rescale them, e.g. (x - x.min()) / (x.max() - x.min())")
+        raise ValueError(f"images range from {low:g} to {high:g} ({images.dtype}), but the series "
+                         f"trains on floats in [0, 1]: {fix} and convert with "
+                         ".astype('float32').")
+
+
+def check_binary_masks(masks):
+    """Raise unless masks are ``(N, H, W, 1)`` holding only 0 and 1, with some 1s."""
+    check_array(masks, "masks", shape_hint="(N, H, W, 1)")
+    masks = np.asarray(masks)
+    if masks.shape[-1] != 1:
+        raise ValueError(f"Binary masks have one channel, (N, H, W, 1); got {masks.shape}. For "
+                         "several classes use class ids in one channel and a softmax head.")
+    kind = mask_values_kind(masks)
+    fixes = {
+        "binary255": "The masks hold 0 and 255: divide them by 255 so they hold 0 and 1.",
+        "ids": f"The masks hold class ids up to {masks.max():g}: a sigmoid head predicts one "
+               "binary mask. Use a softmax head and compile_multiclass for several classes, or "
+               "make the mask binary first (masks > 0).",
+        "ids+void": f"The masks hold 255 next to other values ({_some_values(masks)}): the PASCAL "
+                    "VOC convention, where 255 marks 'void' pixels. The series does not train "
+                    "with ignored pixels: set them to a class first (e.g. masks[masks == 255] = 0).",
+        "fractional": "The masks hold values between 0 and 1 (for example "
+                      f"{_some_values(masks)}): bilinear resizing or JPEG compression made "
+                      "them. Resize masks with nearest-neighbour, save them as PNG, or threshold "
+                      "them (masks > 0.5).",
+        "negative": "The masks hold negative values: binary masks hold 0 and 1.",
+    }
+    if kind in fixes:
+        raise ValueError(fixes[kind])
+    if not masks.any():
+        raise ValueError("Every mask is all 0: there is no foreground to learn. Check the mask "
+                         "files (0/1 masks look black in an image viewer but are fine; JPEG "
+                         "compression can erase them: save masks as PNG).")
+
+
+def check_regression_targets(targets):
+    """Raise unless regression targets are ``(N, H, W, C)``, finite and not all equal."""
+    check_array(targets, "targets")
+    targets = np.asarray(targets)
+    if float(targets.min()) == float(targets.max()):
+        raise ValueError(f"Every target equals {float(targets.min()):g}: there is nothing to "
+                         "regress. Did you pass a mask of one value, or the wrong array?")
+
+
+def check_pairs(images, masks, name="masks"):
+    """Raise unless ``images`` and ``masks`` hold as many examples of the same height and width."""
+    images, masks = np.asarray(images), np.asarray(masks)
+    if len(images) != len(masks):
+        raise ValueError(f"{len(images)} images but {len(masks)} {name}: they must pair up.")
+    if tuple(images.shape[1:3]) != tuple(masks.shape[1:3]):
+        raise ValueError(f"Images are {tuple(images.shape[1:3])} but {name} are "
+                         f"{tuple(masks.shape[1:3])} (height, width): they must match.")
+
+
+def _some_values(array, count=5):
+    values = np.unique(np.asarray(array))
+    shown = ", ".join(f"{v:g}" for v in values[:count])
+    return shown + (" ..." if len(values) > count else "")
