@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from unet_helpers.diagnosis import diagnose
+from unet_helpers.losses import bce_dice_loss
 from unet_helpers.memory import format_bytes, machine_memory_bytes, training_memory_bytes
 from unet_helpers.model import build_small_unet, build_unet
 from unet_helpers.synthetic import synthetic_cells, synthetic_shapes
@@ -57,6 +58,9 @@ BROKEN = [  # (what a learner did, images, masks, model, loss, batch, the findin
      "4 images but 3 masks"),
     ("a loss for classes on a sigmoid head", IMAGES, MASKS, sigmoid_unet,
      keras.losses.SparseCategoricalCrossentropy(), None, "needs one channel per class"),
+    ("bce_dice_loss on a linear head", IMAGES, MASKS,
+     lambda: build_small_unet(64, 1, base_filters=4, depth=2, output_activation=None),
+     bce_dice_loss, None, "bce_dice_loss expects the probabilities of one sigmoid channel"),
 ]
 
 
@@ -71,12 +75,13 @@ def test_diagnose_names_what_is_wrong(case, capsys):
     assert any(finding in problem for problem in report.problems), report.problems
     printed = capsys.readouterr().out
     assert printed.rstrip().endswith("before training.")
-    assert f"✗ " in printed
+    assert "✗ " in printed
 
 
 def test_a_good_setup_has_no_problem(capsys):
     report = diagnose(IMAGES, MASKS, sigmoid_unet(), keras.losses.BinaryCrossentropy(), 8)
     assert report.problems == []
+    assert diagnose(IMAGES, MASKS, sigmoid_unet(), bce_dice_loss, 8, show=False).problems == []
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "✓ images: 4 of 64×64, 1 channel, float32 from 0 to 1"
     assert lines[1].startswith("✓ masks: binary 0/1, foreground ")

@@ -116,8 +116,6 @@ def _masks(report, task, masks, num_classes):
 
 
 def _model(report, model, images, masks, task, loss):
-    from .head import check_head_and_loss, describe_head_and_loss
-
     channels, activation = model.output.shape[-1], _head(model)
     expected = tuple(model.input.shape[1:])
     if expected[-1] != images.shape[-1] or any(
@@ -149,6 +147,26 @@ def _model(report, model, images, masks, task, loss):
                           "sigmoid head with 1 channel for a binary mask, softmax with one channel "
                           "per class for class ids, a linear head for real values.")
     if loss is not None:
+        _loss(report, loss, activation, channels)
+
+
+def _loss(report, loss, activation, channels):
+    import keras
+
+    from .head import describe_head_and_loss
+
+    name = getattr(loss, "__name__", type(loss).__name__)
+    if name == "bce_dice_loss":                     # the series' own loss, for probabilities
+        if activation == "sigmoid" and channels == 1:
+            report.add(True, "loss: sigmoid head + bce_dice_loss: probabilities vs a 0/1 mask")
+        else:
+            report.add(False, f"bce_dice_loss expects the probabilities of one sigmoid channel, "
+                              f"but the head is {activation} with {channels} channel(s): build "
+                              "the model with output_activation='sigmoid', num_classes=1.")
+    elif not isinstance(loss, keras.losses.Loss):
+        report.add(None, f"the loss {name} is a function: only Keras loss objects "
+                         "(keras.losses.BinaryCrossentropy(), ...) and bce_dice_loss are checked")
+    else:
         try:
             report.add(True, "loss: " + describe_head_and_loss(activation, loss, channels))
         except ValueError as error:
