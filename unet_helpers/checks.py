@@ -6,6 +6,8 @@ follows one contract: it returns nothing when all is well and raises a ``ValueEr
 message names the fix when it is not. No TensorFlow is needed here.
 """
 
+import numbers
+
 from .unpadded import nearby_unpadded_sizes, unpadded_output_size
 
 __all__ = [
@@ -13,6 +15,7 @@ __all__ = [
     "nearby_valid_sizes",
     "check_padding",
     "check_positive_int",
+    "check_whole_number",
     "check_input_shape",
     "check_unet_arguments",
 ]
@@ -41,9 +44,28 @@ def check_padding(padding):
 
 
 def check_positive_int(value, name, example):
-    """Raise unless ``value`` is a whole number >= 1 (``True``/``False`` are refused)."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer ({example}), got {value!r}.")
+    """Raise unless ``value`` is a whole number >= 1: an int or a numpy integer, not a bool."""
+    try:
+        check_whole_number(value, name, 1, example)
+    except ValueError:
+        raise ValueError(f"{name} must be a positive integer ({example}), got {value!r}.") from None
+
+
+def check_whole_number(value, name, minimum=1, example=""):
+    """Raise unless ``value`` is a whole number (int or numpy integer, not bool) ``>= minimum``.
+
+    >>> check_whole_number(8, "size", minimum=8)
+    """
+    whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if whole and value >= minimum:
+        return
+    example = f" ({example})" if example else ""
+    hint = ""
+    if isinstance(value, float) and value.is_integer() and value >= minimum:
+        hint = f": write it without the decimal point, {int(value)}"
+    elif isinstance(value, str):
+        hint = ": pass a number, not text"
+    raise ValueError(f"{name} must be a whole number >= {minimum}{example}, got {value!r}{hint}.")
 
 
 def _check_shape_tuple(input_shape):
@@ -69,7 +91,15 @@ def _check_shape_tuple(input_shape):
 def _check_unpadded_size(axis_name, size, depth):
     if unpadded_output_size(size, depth) is None:
         below, above = nearby_unpadded_sizes(size, depth)
-        options = f"{below} or {above}" if below else f"{above}"
+        if below is None:
+            step = 2**depth
+            fits = [d for d in range(depth - 1, 0, -1) if unpadded_output_size(size, d)]
+            lower = (f"; or use depth={fits[0]}, which takes {size}" if fits else
+                     "; or lower the depth" if depth > 1 else "")
+            options = (f"{above}, the smallest for depth={depth}, then every {step} "
+                       f"({above + step}, {above + 2 * step}, ...){lower}")
+        else:
+            options = f"{below} or {above}"
         raise ValueError(
             f"The unpadded (padding='valid') U-Net cannot take an input {axis_name} of "
             f"{size} with depth={depth}: every 3x3 convolution loses 2 pixels and every "

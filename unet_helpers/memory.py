@@ -11,6 +11,8 @@ import os
 
 import numpy as np
 
+from .checks import check_positive_int
+
 __all__ = ["training_memory_bytes", "machine_memory_bytes", "format_bytes"]
 
 _ADAM_SLOTS_AND_GRADIENT = 3  # two moment estimates + one gradient per trainable weight
@@ -22,9 +24,7 @@ def training_memory_bytes(model, batch_size, bytes_per_value=4):
     Returns a dict: ``activations`` (every layer's outputs for the batch), ``weights``,
     ``optimizer_and_gradients`` and ``total``.
     """
-    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) \
-            or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    check_positive_int(batch_size, "batch_size", "the series trains with 8")
     per_image = 0
     for layer in model.layers[1:]:
         outputs = layer.output if isinstance(layer.output, (list, tuple)) else [layer.output]

@@ -8,11 +8,42 @@ No download. Shapes: images ``(N, H, W, 1)`` float32 in [0, 1]; masks and target
 ``(N, H, W, 1)`` float32.
 """
 
+import numbers
+
 import numpy as np
 from scipy import ndimage
 from skimage.draw import disk, ellipse, polygon, rectangle
 
+from .checks import check_whole_number
+
 __all__ = ["SHAPE_CLASSES", "synthetic_cells", "synthetic_shapes", "synthetic_distance"]
+
+SHAPE_CLASSES = ("background", "circle", "square", "triangle")
+
+
+def _whole(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check_arguments(n, size, seed, min_size, counts=None, noise=0.0):
+    """Raise a ValueError naming the fix unless every argument is in range."""
+    check_whole_number(n, "n (the number of images)", 1, "e.g. 8")
+    if not _whole(size) or size < min_size:
+        raise ValueError(f"Need size >= {min_size}, a whole number: the height and width in "
+                         f"pixels (e.g. size={4 * min_size}); got {size!r}.")
+    if seed is not None:
+        check_whole_number(seed, "seed", 0, "e.g. seed=0, or None for a new draw each time")
+    if counts is not None:
+        name, value = counts
+        whole = [_whole(v) for v in (value if isinstance(value, (tuple, list)) else ())]
+        if len(whole) != 2 or not all(whole) or not 0 <= value[0] <= value[1] or value[1] < 1:
+            raise ValueError(f"{name} must be a (fewest, most) pair of whole numbers with "
+                             f"0 <= fewest <= most and most >= 1, e.g. {name}=(3, 9); "
+                             f"got {value!r}.")
+    if (not isinstance(noise, numbers.Real) or isinstance(noise, bool)
+            or not np.isfinite(noise) or noise < 0):
+        raise ValueError(f"noise is the standard deviation of the Gaussian noise: a number "
+                         f">= 0 (0 for none, e.g. 0.08), got {noise!r}.")
 
 
 def synthetic_cells(n=8, size=128, *, seed=0, cells=(3, 9), noise=0.08):
@@ -21,9 +52,10 @@ def synthetic_cells(n=8, size=128, *, seed=0, cells=(3, 9), noise=0.08):
     Cells vary in size, angle and brightness and may touch; the image also gets a smooth
     uneven illumination, a slight blur and Gaussian noise, so the mask is not just a threshold
     away. Returns ``(images, masks)``, each ``(n, size, size, 1)`` float32.
+    ``n >= 1``, ``size >= 8``, ``seed >= 0`` (or None), ``cells=(fewest, most)`` per image,
+    ``noise >= 0`` (its standard deviation); anything else raises a ValueError naming the fix.
     """
-    if n < 1 or size < 8:
-        raise ValueError(f"Need n >= 1 and size >= 8, got n={n}, size={size}.")
+    _check_arguments(n, size, seed, 8, ("cells", cells), noise)
     rng = np.random.default_rng(seed)
     images = np.zeros((n, size, size, 1), np.float32)
     masks = np.zeros((n, size, size, 1), np.float32)
@@ -48,19 +80,16 @@ def synthetic_cells(n=8, size=128, *, seed=0, cells=(3, 9), noise=0.08):
     return images, masks
 
 
-SHAPE_CLASSES = ("background", "circle", "square", "triangle")
-
-
 def synthetic_shapes(n=8, size=64, *, seed=0, shapes=(2, 5), noise=0.06):
     """``n`` grayscale images of circles, squares and triangles, with class-id masks.
 
     Class ids follow ``SHAPE_CLASSES``: 0 background, 1 circle, 2 square, 3 triangle. All shapes
     have similar brightness, so the network must tell them apart by form, not by intensity.
     Returns ``(images, masks)``: ``(n, size, size, 1)`` float32 images in [0, 1] and
-    ``(n, size, size, 1)`` float32 masks holding the class ids.
+    ``(n, size, size, 1)`` float32 masks holding the class ids. ``n >= 1``, ``size >= 16``,
+    ``seed >= 0`` (or None), ``shapes=(fewest, most)`` per image, ``noise >= 0``.
     """
-    if n < 1 or size < 16:
-        raise ValueError(f"Need n >= 1 and size >= 16, got n={n}, size={size}.")
+    _check_arguments(n, size, seed, 16, ("shapes", shapes), noise)
     rng = np.random.default_rng(seed)
     images = np.zeros((n, size, size, 1), np.float32)
     masks = np.zeros((n, size, size, 1), np.float32)
@@ -96,8 +125,10 @@ def synthetic_distance(n=8, size=64, *, seed=0):
 
     The target is in pixels, positive inside a cell and negative outside, so it is unbounded
     in both directions: a job for a linear head, not a sigmoid.
-    Returns ``(images, targets)``, each ``(n, size, size, 1)`` float32.
+    Returns ``(images, targets)``, each ``(n, size, size, 1)`` float32. ``n >= 1``,
+    ``size >= 8``, ``seed >= 0`` (or None).
     """
+    _check_arguments(n, size, seed, 8)
     images, masks = synthetic_cells(n, size, seed=seed)
     targets = np.zeros_like(masks)
     for i in range(n):
