@@ -10,10 +10,15 @@ import numpy as np
 import pytest
 
 from unet_helpers.checks import (PADDINGS, check_input_shape, check_padding, check_positive_int,
-                                 check_unet_arguments, nearby_valid_sizes)
+                                 check_unet_arguments, check_whole_number, nearby_valid_sizes)
 from unet_helpers.class_masks import check_class_ids
+from unet_helpers.data_checks import (check_array, check_binary_masks, check_finite,
+                                      check_images, check_mask_conventions, check_pairs,
+                                      check_regression_targets)
+from unet_helpers.evaluation import check_binary_model, check_model_images, check_threshold
 from unet_helpers.head import check_head_and_loss, check_output_activation
 from unet_helpers.model import build_unet
+from unet_helpers.training import check_learning_rate
 
 
 def test_size_not_divisible_names_sizes_that_work():
@@ -109,6 +114,19 @@ def test_unknown_sizes_are_accepted():
 
 # --- one contract for every check_*: None when all is well, a ValueError when not ---
 IDS = np.array([[0, 1], [2, 0]], np.float32)
+IMAGES = np.full((1, 4, 4, 1), 0.5, np.float32)
+MASKS = np.zeros((1, 4, 4, 1), np.float32)
+MASKS[0, 0, 0, 0] = 1.0
+
+
+def one_conv(activation, name):
+    """A 4x4x1 -> 4x4x1 model: one 1x1 convolution with ``activation`` (named, no counters)."""
+    inputs = keras.Input((4, 4, 1), name=f"{name}_image")
+    head = keras.layers.Conv2D(1, 1, activation=activation, name=f"{name}_head")
+    return keras.Model(inputs, head(inputs), name=name)
+
+
+SIGMOID, LINEAR = one_conv("sigmoid", "sigmoid_model"), one_conv(None, "linear_model")
 CHECKS = {  # function: (good arguments, bad arguments, words the error must contain)
     check_padding: (("valid",), ("reflect",), "padding must be 'same' or 'valid'"),
     check_positive_int: ((3, "depth", "e.g. 4"), (0, "depth", "e.g. 4"),
@@ -121,6 +139,20 @@ CHECKS = {  # function: (good arguments, bad arguments, words the error must con
                           ("sigmoid", keras.losses.BinaryCrossentropy(from_logits=True)),
                           "apply a sigmoid again"),
     check_class_ids: ((IDS, 3), (IDS, 2), "Use num_classes=3"),
+    check_array: ((IMAGES, "images"), (IMAGES[0], "images"), "Add the channel axis"),
+    check_images: ((IMAGES,), (IMAGES * 255,), "divide by 255"),
+    check_binary_masks: ((MASKS,), (MASKS * 255,), "divide them by 255"),
+    check_regression_targets: ((IMAGES + MASKS,), (IMAGES,), "nothing to regress"),
+    check_pairs: ((IMAGES, MASKS), (IMAGES, MASKS[:, :2]), "must match"),
+    check_finite: (([0.5, 2.0],), ([0.5, np.nan],), "NaN or infinite"),
+    check_threshold: ((0.5,), (1.0,), "between 0 and 1"),
+    check_model_images: ((SIGMOID, IMAGES), (SIGMOID, np.repeat(IMAGES, 3, -1)),
+                         "build the model with channels=3"),
+    check_binary_model: ((SIGMOID,), (LINEAR,), "Threshold the logits at 0"),
+    check_learning_rate: ((2e-3,), (0,), "learning_rate must be a number in (0, 1]"),
+    check_whole_number: ((8, "size", 8), (4, "size", 8), "size must be a whole number >= 8"),
+    check_mask_conventions: (({"a.png": [0, 1], "b.png": [0, 255]},),
+                             ({"a.png": [0, 1, 15, 255]},), "PASCAL VOC convention"),
 }
 
 

@@ -43,6 +43,34 @@ def test_bad_masks_name_the_fix(masks, classes, words):
         as_class_ids(masks, classes)
 
 
+def test_the_void_label_is_named_with_its_fix():
+    voc = np.array([0.0, 1.0, 3.0, 255.0])                # ids 0..3 and PASCAL VOC's 'void'
+    with pytest.raises(ValueError) as error:
+        check_class_ids(voc, 4)
+    message = str(error.value)
+    assert "ids 0 to 3 and 255: the PASCAL VOC convention" in message
+    assert "set them to a class first, e.g. masks[masks == 255] = 0" in message
+    assert "SparseCategoricalCrossentropy(ignore_class=255)" in message
+    with pytest.raises(ValueError, match="then use num_classes=4"):
+        check_class_ids(voc, 2)                            # and the ids themselves need 4
+    with pytest.raises(ValueError, match="The masks hold 0 and 255: a binary image"):
+        check_class_ids(np.array([0.0, 255.0]), 4)         # the binary message stays
+
+
+@pytest.mark.parametrize("function", [check_class_ids, as_class_ids, class_shares,
+                                      one_hot_masks])
+@pytest.mark.parametrize("num_classes", [0, 1, 2.0, "4", True, None])
+def test_every_class_helper_checks_num_classes(function, num_classes):
+    with pytest.raises(ValueError, match="num_classes must be an integer >= 2"):
+        function(TRUTH, num_classes)
+
+
+@pytest.mark.parametrize("function", [check_class_ids, class_shares, one_hot_masks])
+def test_masks_that_are_not_numbers_are_refused(function):
+    with pytest.raises(ValueError, match="not class ids: convert them with np.asarray"):
+        function(np.array([["0", "1"]]), 2)
+
+
 def test_one_hot_masks_equal_rows_of_the_identity():
     onehot = one_hot_masks(RNG_IDS.astype(np.float32), 5)
     assert onehot.shape == (3, 6, 7, 5) and onehot.dtype == np.float32
@@ -138,19 +166,22 @@ def test_colours_and_figures():
 
 
 def pixel_classifier():
-    """A 1x1 softmax head whose class is known per pixel: -1 -> 0, 0 -> 1, +1 -> 2."""
+    """A 1x1 softmax head whose class is known per pixel: 0 -> 0, 0.5 -> 1, 1 -> 2.
+
+    Logits -20x, -5 and 20x - 20: at 0 they are (0, -5, -20), at 0.5 (-10, -5, -10), at 1
+    (-20, -5, 0)."""
     inputs = keras.Input((4, 4, 1))
     head = keras.layers.Conv2D(3, 1, activation="softmax", name="head")
     model = keras.Model(inputs, head(inputs))
-    head.set_weights([np.array([-10.0, 0.0, 10.0], "float32").reshape(1, 1, 1, 3),
-                      np.array([0.0, 5.0, 0.0], "float32")])
+    head.set_weights([np.array([-20.0, 0.0, 20.0], "float32").reshape(1, 1, 1, 3),
+                      np.array([0.0, -5.0, -20.0], "float32")])
     return model
 
 
 @pytest.mark.usefixtures("fresh_keras_session")
 def test_predicted_shares_records_what_the_model_predicts_after_each_epoch(capsys):
-    images = np.zeros((2, 4, 4, 1), "float32")
-    images[0, :2] = -1.0                  # 8 pixels of class 0
+    images = np.full((2, 4, 4, 1), 0.5, "float32")
+    images[0, :2] = 0.0                   # 8 pixels of class 0
     images[1, 3] = 1.0                    # 4 pixels of class 2; the other 20 are class 1
     model = pixel_classifier()
     tracker = PredictedShares(images, 3)
@@ -161,3 +192,25 @@ def test_predicted_shares_records_what_the_model_predicts_after_each_epoch(capsy
     assert [shares.tolist() for shares in tracker.shares] == [[8 / 32, 20 / 32, 4 / 32],
                                                               [0.0, 1.0, 0.0]]
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.usefixtures("fresh_keras_session")
+@pytest.mark.parametrize("images, classes, words", [
+    (np.full((2, 4, 4, 1), 128.0, "float32"), 3, "divide by 255"),
+    (np.zeros((2, 4, 4), "float32"), 3, "Add the channel axis"),
+    (np.zeros((2, 4, 4, 1), "float32"), 1, "num_classes must be >= 2"),
+    (np.zeros((2, 4, 4, 1), "float32"), 2.5, "num_classes must be a positive integer"),
+])
+def test_predicted_shares_bad_arguments(images, classes, words):
+    with pytest.raises(ValueError, match=words):
+        PredictedShares(images, classes)
+
+
+@pytest.mark.usefixtures("fresh_keras_session")
+def test_predicted_shares_checks_the_model_when_training_starts():
+    tracker = PredictedShares(np.zeros((2, 4, 4, 1), "float32"), 4)
+    with pytest.raises(ValueError, match="the model outputs 3 channels: pass num_classes=3"):
+        tracker.set_model(pixel_classifier())
+    tracker = PredictedShares(np.zeros((2, 8, 8, 1), "float32"), 3)
+    with pytest.raises(ValueError, match="resize or crop the images to 4x4"):
+        tracker.set_model(pixel_classifier())

@@ -50,6 +50,32 @@ def test_target_scaler_refuses_a_zero_std():
         TargetScaler(0.0, 0.0)
 
 
+SCALER = TargetScaler(0.0, 2.0)
+BAD_TARGET_CALLS = [  # (call, arguments, words the message must hold)
+    (TargetScaler, ("0", 1.0), "a finite mean and a positive std"),
+    (TargetScaler, (0.0, np.inf), "a finite mean and a positive std"),
+    (TargetScaler, (True, 1.0), "a finite mean and a positive std"),
+    (TargetScaler.fit, (np.array(["1", "2"]),), "targets hold <U1 values, not numbers"),
+    (TargetScaler.fit, ([[1.0, 2.0], [3.0]],), "ragged sequence"),
+    (SCALER.scale, (np.array([1.0, np.inf]),), "targets hold NaN or infinite values"),
+    (SCALER.scale, (np.array([]),), "targets are empty"),
+    (SCALER.unscale, (np.array([0.5, np.nan]),), "the training diverged"),
+    (SCALER.unscale, ("0.5",), "outputs hold <U3 values, not numbers"),
+    (sigmoid_floor, (np.array([]),), "targets are empty"),
+    (sigmoid_floor, (np.array([0.5, np.nan]),), "NaN"),
+    (sigmoid_floor, (np.array([0.5]), "0", 1.0), "low and high must be finite numbers"),
+    (sigmoid_floor, (np.array([0.5]), 0.0, np.nan), "low and high must be finite numbers"),
+]
+
+
+@pytest.mark.parametrize("call, arguments, words", BAD_TARGET_CALLS,
+                         ids=[f"{c.__name__}-{w[:30]}" for c, _, w in BAD_TARGET_CALLS])
+def test_regression_target_helpers_bad_calls(call, arguments, words):
+    with pytest.raises(ValueError) as error:
+        call(*arguments)
+    assert words in str(error.value)
+
+
 def test_sigmoid_floor_on_a_hand_made_target():
     floor = sigmoid_floor(np.array([-2.0, 0.5, 1.0, 3.0]))   # gaps -2, 0, 0, 2
     assert floor == {"mse": 2.0, "mae": 1.0, "outside": 0.5}

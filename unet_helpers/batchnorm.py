@@ -9,6 +9,8 @@ though the training loss looked good (notebook 08).
 import keras
 import numpy as np
 
+from .evaluation import check_model_images
+
 __all__ = ["batchnorm_drift"]
 
 
@@ -18,8 +20,12 @@ def batchnorm_drift(model, images):
     Returns ``{layer name: drift}``, the drift being the median over channels of
     ``|moving mean - data mean| / data standard deviation``. Prediction normalises with the
     moving statistics, so a drift of 0.5 shifts that layer's outputs by half a standard
-    deviation; close to 0 means the statistics have caught up with the data.
+    deviation; close to 0 means the statistics have caught up with the data. ``images``:
+    ``(N, H, W, C)`` floats in [0, 1] that fit the model, the held-out images it will predict.
     """
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"batchnorm_drift measures a Keras model, got {type(model).__name__}.")
+    check_model_images(model, images)
     norms = [layer for layer in model.layers
              if isinstance(layer, keras.layers.BatchNormalization)]
     if not norms:

@@ -8,15 +8,25 @@ names the fix. No TensorFlow is imported until ``one_hot_masks`` is called.
 
 import numpy as np
 
+from .data_checks import VOID_LABEL, mask_values_kind
+
 __all__ = ["check_class_ids", "as_class_ids", "one_hot_masks", "class_shares"]
 
 
 def check_class_ids(masks, num_classes):
-    """Raise unless ``masks`` holds whole numbers in 0 … ``num_classes``−1 (any shape)."""
+    """Raise unless ``masks`` holds whole numbers in 0 … ``num_classes``−1 (any shape).
+
+    Refused with their fix: a 0/255 binary image, ids divided by 255 or resized bilinearly
+    (fractions), and PASCAL VOC's 255 'void' label next to the ids (the series does not train
+    with ignored pixels).
+    """
     if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
         raise ValueError(f"num_classes must be an integer >= 2 (background counts as a class), "
                          f"got {num_classes!r}. For one binary mask use a sigmoid head instead.")
     masks = np.asarray(masks)
+    if masks.dtype == object or not (np.issubdtype(masks.dtype, np.number) or masks.dtype == bool):
+        raise ValueError(f"The masks hold {masks.dtype} values, not class ids: convert them with "
+                         "np.asarray(masks, dtype='int32').")
     if masks.size == 0:
         raise ValueError("The masks are empty: pass at least one pixel.")
     if not np.all(np.isfinite(masks)):
@@ -29,14 +39,29 @@ def check_class_ids(masks, num_classes):
     if low < 0:
         raise ValueError(f"The masks hold negative values ({low:g}); class ids start at 0.")
     if high >= num_classes:
-        if high == 255 and len(np.unique(masks)) <= 2:
+        if mask_values_kind(masks) == "binary255":
             raise ValueError(
                 "The masks hold 0 and 255: a binary image, not class ids. Divide by 255 to get "
                 "ids 0 and 1 (mask // 255), and use num_classes=2.")
+        if high == VOID_LABEL:
+            _refuse_void(masks, num_classes)
         raise ValueError(
             f"The masks hold class id {high:g}, but num_classes={num_classes} allows ids 0 to "
             f"{num_classes - 1}. Use num_classes={int(high) + 1}, or map the ids to 0 … "
             f"{num_classes - 1}.")
+
+
+def _refuse_void(masks, num_classes):
+    ids = masks[masks != VOID_LABEL]
+    top = int(ids.max()) if ids.size else 0
+    classes = max(num_classes, top + 1)
+    raise ValueError(
+        f"The masks hold class ids 0 to {top} and {VOID_LABEL}: the PASCAL VOC convention, "
+        f"where {VOID_LABEL} marks 'void' pixels (object borders, pixels nobody could label). "
+        f"The series does not train with ignored pixels: set them to a class first, e.g. "
+        f"masks[masks == {VOID_LABEL}] = 0 (background), then use num_classes={classes}. "
+        f"(To ignore them instead, outside the series: "
+        f"keras.losses.SparseCategoricalCrossentropy(ignore_class={VOID_LABEL}).)")
 
 
 def as_class_ids(masks, num_classes):

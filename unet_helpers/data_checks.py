@@ -15,7 +15,8 @@ array holds. No TensorFlow is needed.
 import numpy as np
 
 __all__ = ["VOID_LABEL", "mask_values_kind", "check_array", "check_images",
-           "check_binary_masks", "check_regression_targets", "check_pairs"]
+           "check_binary_masks", "check_regression_targets", "check_pairs", "check_finite",
+           "check_mask_conventions"]
 
 VOID_LABEL = 255  # PASCAL VOC's "void" label: object borders and pixels nobody could label
 
@@ -128,6 +129,85 @@ def check_pairs(images, masks, name="masks"):
     if tuple(images.shape[1:3]) != tuple(masks.shape[1:3]):
         raise ValueError(f"Images are {tuple(images.shape[1:3])} but {name} are "
                          f"{tuple(masks.shape[1:3])} (height, width): they must match.")
+
+
+def check_finite(values, name="values"):
+    """Raise unless ``values`` (an array of any shape, a list or a number) holds numbers, at
+    least one, all finite: the least any score or scaler needs."""
+    try:
+        array = np.asarray(values)
+    except ValueError:  # a ragged list
+        raise ValueError(f"{name} must be an array of numbers, got a ragged sequence: stack "
+                         "arrays of one shape with np.stack([...]).") from None
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number)
+                                     or array.dtype == bool):
+        raise ValueError(f"{name} hold {array.dtype} values, not numbers: convert them with "
+                         f"np.asarray({name}, dtype='float32').")
+    if array.size == 0:
+        raise ValueError(f"{name} are empty (shape {array.shape}): pass at least one value.")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} hold NaN or infinite values: find and fix them first "
+                         f"(np.isfinite({name}).all() must be True).")
+
+
+def check_mask_conventions(values_by_name, void_names=(), max_class_id=63):
+    """Raise unless masks ``{name: values}`` (e.g. a file name and its pixels) can be trained on.
+
+    Each mask's kind is decided on its own: binary masks may differ (some 0/1, some 0/255: each
+    says background/foreground) and 0/1 masks may sit among class-id masks (ids 0..63).
+    Refused, naming a few masks each: 255 next to class ids (PASCAL VOC's 'void'; also any 255
+    in the masks of ``void_names``), values neither binary nor ids, 0/255 masks next to
+    class-id masks, and masks that are all 0, every one.
+    """
+    if not isinstance(values_by_name, dict) or not values_by_name:
+        raise ValueError("Pass the masks as a non-empty dict {name: mask values}, e.g. "
+                         f"{{'a.png': mask_a}}; got {type(values_by_name).__name__}.")
+    groups = {}
+    for name, values in values_by_name.items():
+        values = np.unique(np.asarray(values, dtype=np.float64))
+        kind = mask_values_kind(values)
+        if VOID_LABEL in values and (name in void_names or kind == "ids+void"
+                                     and values[-2] <= max_class_id):
+            kind = "void"
+        elif kind in ("negative", "fractional", "empty", "ids+void") or (
+                kind == "ids" and values.max() > max_class_id):
+            kind = "other"
+        groups.setdefault("zero" if kind == "binary01" and not values.any() else kind,
+                          []).append((name, values))
+    names = {kind: _some_names(entries) for kind, entries in groups.items()}
+    shown = {kind: _some_values(np.concatenate([v for _, v in entries]), 8)
+             for kind, entries in groups.items()}
+    if "void" in groups:
+        raise ValueError(
+            f"{names['void']} {VOID_LABEL} next to class ids ({shown['void']}): the PASCAL "
+            f"VOC convention, where {VOID_LABEL} marks 'void' pixels (object borders, unlabelled "
+            "areas), not a class. The series does not train with ignored pixels: set the void "
+            "pixels to a class first, e.g. mask[mask == 255] = 0 (background), and save the "
+            "masks again (as PNG, in a new folder).")
+    if "other" in groups:
+        raise ValueError(
+            f"{names['other']} values that are neither binary (0/1 or 0/255) nor small class "
+            f"ids (0..{max_class_id}): {shown['other']}. Masks saved as JPEG get such in-between "
+            "values from compression, and so do masks resized with bilinear interpolation: save "
+            "masks as PNG, resize them with nearest-neighbour, or threshold them (mask > 127, or "
+            "mask > 0.5 for values in [0, 1]).")
+    if "binary255" in groups and "ids" in groups:
+        raise ValueError(
+            f"The masks mix two conventions: {names['binary255']} 0/255 (binary), but "
+            f"{names['ids']} class ids ({shown['ids']}). Convert them to one convention: "
+            "class ids 0, 1, 2, ... in every mask (a 0/255 mask divided by 255 holds ids 0/1), "
+            "or binary 0/1 or 0/255 in every mask.")
+    if set(groups) == {"zero"}:
+        raise ValueError(
+            f"Every mask is empty (all {len(values_by_name)} hold only 0): there is no "
+            "foreground to learn. Check the mask files: 0/1 masks look black in an image viewer "
+            "but are fine; JPEG compression can erase 0/1 masks (save masks as PNG).")
+
+
+def _some_names(entries, count=4):
+    names = [str(name) for name, _ in entries]
+    return (f"{len(names)} mask{'s' * (len(names) > 1)} ({', '.join(names[:count])}"
+            f"{' ...' * (len(names) > count)}) hold{'s' * (len(names) == 1)}")
 
 
 def _some_values(array, count=5):

@@ -6,9 +6,18 @@
   reason a regression head is linear
 """
 
+import numbers
+
 import numpy as np
 
+from .data_checks import check_finite
+
 __all__ = ["TargetScaler", "sigmoid_floor"]
+
+
+def _is_number(value):
+    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and bool(np.isfinite(value)))
 
 
 class TargetScaler:
@@ -21,7 +30,7 @@ class TargetScaler:
     """
 
     def __init__(self, mean, std):
-        if not np.isfinite(mean) or not np.isfinite(std) or std <= 0:
+        if not _is_number(mean) or not _is_number(std) or std <= 0:
             raise ValueError(f"TargetScaler needs a finite mean and a positive std, got "
                              f"mean={mean!r}, std={std!r}. Use TargetScaler.fit(train_targets).")
         self.mean = float(mean)
@@ -30,10 +39,8 @@ class TargetScaler:
     @classmethod
     def fit(cls, targets):
         """The scaler whose ``scale`` gives ``targets`` mean 0 and standard deviation 1."""
+        check_finite(targets, "targets")
         targets = np.asarray(targets, dtype=np.float64)
-        if targets.size == 0 or not np.all(np.isfinite(targets)):
-            raise ValueError("The targets are empty or hold NaN/inf: clean them before fitting "
-                             "a TargetScaler.")
         std = float(np.std(targets))
         if std == 0:
             raise ValueError(f"All targets equal {float(targets.flat[0])}: there is nothing to "
@@ -43,10 +50,16 @@ class TargetScaler:
 
     def scale(self, targets):
         """Targets in their own units -> scaled values for training (same shape, float32)."""
+        check_finite(targets, "targets")
         return ((np.asarray(targets, dtype=np.float64) - self.mean) / self.std).astype("float32")
 
     def unscale(self, outputs):
         """Network outputs (scaled) -> values in the targets' own units (same shape, float32)."""
+        values = np.asarray(outputs)
+        if np.issubdtype(values.dtype, np.floating) and not np.all(np.isfinite(values)):
+            raise ValueError("The outputs hold NaN or infinite values: the training diverged. "
+                             "Retrain with a lower learning rate, on scaled targets.")
+        check_finite(outputs, "outputs")
         return (np.asarray(outputs, dtype=np.float64) * self.std + self.mean).astype("float32")
 
     def __repr__(self):
@@ -60,9 +73,10 @@ def sigmoid_floor(targets, low=0.0, high=1.0):
     errors of that clipped copy are a floor no trained sigmoid head can go below. Returns a
     dict: ``mse``, ``mae`` and ``outside`` (the share of targets outside the interval).
     """
-    if not low < high:
-        raise ValueError(f"Need low < high, got low={low}, high={high}. A sigmoid head gives "
-                         "low=0.0, high=1.0.")
+    if not (_is_number(low) and _is_number(high) and low < high):
+        raise ValueError(f"low and high must be finite numbers with low < high, got "
+                         f"low={low!r}, high={high!r}. A sigmoid head gives low=0.0, high=1.0.")
+    check_finite(targets, "targets")
     targets = np.asarray(targets, dtype=np.float64)
     gap = targets - np.clip(targets, low, high)
     return {"mse": float(np.mean(gap ** 2)), "mae": float(np.mean(np.abs(gap))),

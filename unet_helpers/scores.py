@@ -7,12 +7,35 @@
   (``scipy.stats.binned_statistic``)
 """
 
+import numbers
+
 import numpy as np
 
 from .class_masks import as_class_ids
+from .data_checks import check_finite
 
 __all__ = ["dice_coefficient", "iou_score", "confusion_matrix", "per_class_iou",
            "error_by_target"]
+
+
+def _masks_to_compare(y_true, y_pred, score):
+    """Both arrays as float64, after checking they hold numbers in [0, 1] and have one shape."""
+    check_finite(y_true, "y_true")
+    check_finite(y_pred, "y_pred")
+    y_true = np.asarray(y_true, dtype=np.float64)
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true {y_true.shape} and y_pred {y_pred.shape} differ in shape: numpy "
+                         f"would broadcast them and {score} would be a wrong number. Compare "
+                         "arrays of one shape, e.g. both (N, H, W, 1) from the same images "
+                         "(add a lost channel axis with [..., None]).")
+    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
+        low, high = values.min(), values.max()
+        if low < 0.0 or high > 1.0:
+            raise ValueError(f"{name} ranges from {low:g} to {high:g}, but {score} compares masks "
+                             "and probabilities in [0, 1]: divide 0/255 masks by 255, and turn "
+                             "a linear head's logits into probabilities with a sigmoid.")
+    return y_true, y_pred
 
 
 def dice_coefficient(y_true, y_pred, epsilon=1e-7):
@@ -20,18 +43,26 @@ def dice_coefficient(y_true, y_pred, epsilon=1e-7):
 
     ``y_true`` and ``y_pred``: arrays of the same shape with values in [0, 1]. With
     probabilities as ``y_pred`` this is the "soft" Dice that the Dice loss uses; with a
-    thresholded mask it is the Dice score reported in papers.
+    thresholded mask it is the Dice score reported in papers. ``epsilon`` (a small positive
+    number) keeps two empty masks from dividing by zero: their Dice is 0.
     """
-    y_true = np.asarray(y_true, dtype=np.float64)
-    y_pred = np.asarray(y_pred, dtype=np.float64)
+    if (isinstance(epsilon, bool) or not isinstance(epsilon, numbers.Real)
+            or not 0.0 < epsilon < 1e-2):
+        raise ValueError(f"epsilon must be a small positive number (e.g. 1e-7) that only keeps "
+                         f"the division defined, got {epsilon!r}.")
+    y_true, y_pred = _masks_to_compare(y_true, y_pred, "Dice")
     intersection = np.sum(y_true * y_pred)
     return float(2.0 * intersection / (np.sum(y_true) + np.sum(y_pred) + epsilon))
 
 
 def iou_score(y_true, y_pred_mask):
-    """Intersection over union of two binary masks: |A ∩ B| / |A ∪ B| (1 when both are empty)."""
-    a = np.asarray(y_true) > 0.5
-    b = np.asarray(y_pred_mask) > 0.5
+    """Intersection over union of two binary masks: |A ∩ B| / |A ∪ B| (1 when both are empty).
+
+    Both arrays have one shape and values in [0, 1]; each is thresholded at 0.5.
+    """
+    y_true, y_pred_mask = _masks_to_compare(y_true, y_pred_mask, "IoU")
+    a = y_true > 0.5
+    b = y_pred_mask > 0.5
     union = np.logical_or(a, b).sum()
     return 1.0 if union == 0 else float(np.logical_and(a, b).sum() / union)
 
@@ -44,12 +75,13 @@ def confusion_matrix(y_true_ids, y_pred_ids, num_classes):
     """
     import tensorflow as tf
 
+    if np.shape(y_true_ids) != np.shape(y_pred_ids):  # probabilities (N, H, W, C), say
+        raise ValueError(f"True ids {np.shape(y_true_ids)} and predicted ids "
+                         f"{np.shape(y_pred_ids)} differ in shape. Turn probabilities into ids "
+                         "first: argmax over the last axis (predict_class_ids), keeping the "
+                         "(N, H, W, 1) layout of the masks.")
     truth = as_class_ids(y_true_ids, num_classes)
     guess = as_class_ids(y_pred_ids, num_classes)
-    if truth.shape != guess.shape:
-        raise ValueError(f"True ids {truth.shape} and predicted ids {guess.shape} differ in "
-                         "shape. Turn probabilities into ids first: argmax over the last axis "
-                         "(predict_class_ids), keeping the (N, H, W, 1) layout of the masks.")
     counts = tf.math.confusion_matrix(truth.ravel(), guess.ravel(), num_classes, dtype=tf.int64)
     return counts.numpy()
 
@@ -61,6 +93,7 @@ def per_class_iou(confusion):
     (pixels predicted as it). A class that is neither present nor predicted gets NaN, and
     ``np.nanmean`` of the result is the mean IoU that ``keras.metrics.MeanIoU`` reports.
     """
+    check_finite(confusion, "confusion")
     confusion = np.asarray(confusion, dtype=np.float64)
     if confusion.ndim != 2 or confusion.shape[0] != confusion.shape[1]:
         raise ValueError(f"A confusion matrix is square (classes × classes), got shape "
