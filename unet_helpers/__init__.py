@@ -43,6 +43,7 @@ Figures and widgets
   ``regression_plots`` regression error maps
   ``upsampling_plots`` overlap maps of upsamplers
   ``explorers``        the interactive explorers (core ipywidgets)
+  ``reporting``        a measured number printed with the check it passes, "0.946 (≥ 0.85 ✓)"
 
 For users outside the series, the most used names can also be imported from the top level
 (``from unet_helpers import build_unet``). They are loaded on first use, so importing the
