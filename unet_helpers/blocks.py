@@ -70,11 +70,15 @@ def decoder_block(inputs, skip, filters, *, batch_norm=True, padding="same",
 
     The transposed convolution has a 2x2 kernel and stride 2, so each input pixel becomes a
     2x2 patch: ``(batch, H, W, C) -> (batch, 2H, 2W, filters)``. The concatenation then stacks
-    ``filters + S`` channels before the conv block.
+    ``filters + S`` channels before the conv block. ``skip=None`` leaves the concatenation out:
+    a decoder without a skip connection, for the experiment of notebook 06.
     """
     check_padding(padding)
     x = layers.Conv2DTranspose(filters, (2, 2), strides=2, padding=padding,
                                name=_layer_name(name, "up"))(inputs)  # H, W double
+    if skip is None:
+        return conv_block(x, filters, batch_norm=batch_norm, padding=padding,
+                          batch_norm_momentum=batch_norm_momentum, name=name)
     up_size, skip_size = tuple(x.shape[1:3]), tuple(skip.shape[1:3])
     if padding == "valid" and up_size != skip_size and None not in up_size + skip_size:
         crops = tuple(centre_crop_sizes(s, u) for s, u in zip(skip_size, up_size))

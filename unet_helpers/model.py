@@ -12,7 +12,7 @@ __all__ = ["build_unet", "build_small_unet"]
 
 def build_unet(input_shape, *, base_filters=64, depth=4, num_classes=1,
                output_activation="sigmoid", batch_norm=True, padding="same",
-               batch_norm_momentum=0.99, name="U-Net"):
+               batch_norm_momentum=0.99, skips=True, name="U-Net"):
     """Build a U-Net as a Keras ``Model``.
 
     ``(batch, H, W, C) -> (batch, H, W, num_classes)``; H and W must divide by ``2**depth``.
@@ -26,8 +26,14 @@ def build_unet(input_shape, *, base_filters=64, depth=4, num_classes=1,
     1-pixel border and each decoder centre-crops its skip. With ``batch_norm=False``,
     ``num_classes=2`` and ``output_activation="softmax"``, ``build_unet((572, 572, 1), ...)``
     is the paper's model: 572 -> 388, 31,030,658 parameters.
+
+    ``skips=False`` builds the same network without its skip connections (each decoder only
+    upsamples and convolves): what notebook 06 trains to show what the skips buy.
     """
     check_unet_arguments(input_shape, depth, base_filters, padding)
+    if not isinstance(skips, bool):
+        raise ValueError(f"skips must be True (a U-Net) or False (the same network without its "
+                         f"skip connections), got {skips!r}.")
     input_shape = tuple(input_shape)
     if padding == "valid" and None in input_shape[:2]:
         raise ValueError("The unpadded (padding='valid') U-Net needs a fixed height and width to "
@@ -38,14 +44,15 @@ def build_unet(input_shape, *, base_filters=64, depth=4, num_classes=1,
     options = dict(batch_norm=batch_norm, padding=padding, batch_norm_momentum=batch_norm_momentum)
 
     inputs = keras.Input(input_shape, name="input")
-    skips = []
+    skip_outputs = []
     x = inputs
     for level in range(1, depth + 1):                     # going down: H, W halve each level
         skip, x = encoder_block(x, filters[level - 1], name=f"enc{level}", **options)
-        skips.append(skip)
+        skip_outputs.append(skip)
     x = conv_block(x, filters[depth], name="bridge", **options)  # the bottom of the U
     for level in range(depth, 0, -1):                     # going up: H, W double each level
-        x = decoder_block(x, skips[level - 1], filters[level - 1], name=f"dec{level}", **options)
+        skip = skip_outputs[level - 1] if skips else None
+        x = decoder_block(x, skip, filters[level - 1], name=f"dec{level}", **options)
     outputs = output_head(x, num_classes, output_activation)
     return keras.Model(inputs, outputs, name=name)
 

@@ -2,6 +2,8 @@
 
 - ``dice_coefficient`` and ``iou_score``: the formulas written out in numpy, to read and to
   compare with Keras' own (``keras.losses.Dice`` returns ``1 - Dice``; ``keras.metrics.BinaryIoU``)
+- ``boundary_error``: how far predicted outlines sit from the true ones, in pixels
+  (``skimage.segmentation.find_boundaries``, ``scipy.ndimage.distance_transform_edt``)
 - ``confusion_matrix`` (``tf.math.confusion_matrix``) and ``per_class_iou`` for class ids
 - ``error_by_target``: the mean absolute error of a regression in bins of the true value
   (``scipy.stats.binned_statistic``)
@@ -14,8 +16,8 @@ import numpy as np
 from .class_masks import as_class_ids
 from .data_checks import check_finite
 
-__all__ = ["dice_coefficient", "iou_score", "confusion_matrix", "per_class_iou",
-           "error_by_target"]
+__all__ = ["dice_coefficient", "iou_score", "boundary_error", "confusion_matrix",
+           "per_class_iou", "error_by_target"]
 
 
 def _masks_to_compare(y_true, y_pred, score):
@@ -65,6 +67,34 @@ def iou_score(y_true, y_pred_mask):
     b = y_pred_mask > 0.5
     union = np.logical_or(a, b).sum()
     return 1.0 if union == 0 else float(np.logical_and(a, b).sum() / union)
+
+
+def boundary_error(masks, predicted):
+    """Mean distance in pixels between the outlines of true and predicted masks.
+
+    ``masks`` and ``predicted``: binary ``(N, H, W, 1)`` of one shape. For each image, every
+    outline pixel of one mask is measured to the nearest outline pixel of the other, both ways,
+    and the two means are averaged; the result is the mean over the images that have an outline
+    in both (0 = outlines on top of each other). Dice counts pixels; this says where they are
+    wrong: at the edges, by how much.
+    """
+    from scipy.ndimage import distance_transform_edt
+    from skimage.segmentation import find_boundaries
+
+    truth, guess = (m > 0.5 for m in _masks_to_compare(masks, predicted, "boundary_error"))
+    errors = []
+    for true_mask, predicted_mask in zip(truth.reshape(-1, *truth.shape[-3:-1]),
+                                         guess.reshape(-1, *guess.shape[-3:-1])):
+        true_edge = find_boundaries(true_mask, mode="inner")
+        predicted_edge = find_boundaries(predicted_mask, mode="inner")
+        if true_edge.any() and predicted_edge.any():
+            to_true = distance_transform_edt(~true_edge)[predicted_edge].mean()
+            to_predicted = distance_transform_edt(~predicted_edge)[true_edge].mean()
+            errors.append((to_true + to_predicted) / 2)
+    if not errors:
+        raise ValueError("No image has an outline in both the masks and the predictions: the "
+                         "boundary error needs some foreground in each (check the threshold).")
+    return float(np.mean(errors))
 
 
 def confusion_matrix(y_true_ids, y_pred_ids, num_classes):
