@@ -1,16 +1,17 @@
 # U-Net, block by block: two commands do everything.
 #   make lab    install into .venv and open JupyterLab at the repository root (notebook 00 open)
 #   make test   install, run every unit test and every notebook (nbval, strict)
-# Also: make notebooks (re-execute every notebook in place), make sync, make sample-data,
-# make student (a student edition in student_edition/: solutions become stubs; FORCE=1 to
-# regenerate it), make bench, make clean.
+# Also: make notebooks (re-execute every notebook in place), make sync, make run-times (the
+# notebooks' Run time lines from the last make test), make sample-data, make student (a student
+# edition in student_edition/: solutions become stubs; FORCE=1 to regenerate it), make bench,
+# make clean.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lab test notebooks sync sample-data student bench clean
+.PHONY: install lab test notebooks sync run-times sample-data student bench clean
 
 install: $(STAMP)
 
@@ -32,6 +33,11 @@ test: $(STAMP)
 
 sync: $(STAMP)
 	$(BIN)/python tools/sync_notebooks.py
+
+# After a make test: copy its measured notebook times into tools/run_times.json and the
+# notebooks' "Run time" lines.
+run-times: $(STAMP)
+	$(BIN)/python tools/sync_notebooks.py --run-times build/notebook_times.json
 
 notebooks: sync
 	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb

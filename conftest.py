@@ -1,7 +1,11 @@
-"""Pytest hooks for the whole repository: report how long each notebook took under nbval."""
+"""Pytest hooks for the whole repository: report how long each notebook took under nbval, keep
+those times, and say where a notebook's "Run time" line no longer holds."""
 
 import collections
+import json
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent
 _NOTEBOOK_SECONDS = collections.defaultdict(float)
 LIMIT_SECONDS = 60
 
@@ -21,3 +25,17 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"{seconds:6.1f} s  {path}{flag}")
     total = sum(_NOTEBOOK_SECONDS.values())
     terminalreporter.write_line(f"{total:6.1f} s  all notebooks (summed over workers)")
+    _compare_with_run_time_lines(terminalreporter)
+
+
+def _compare_with_run_time_lines(terminalreporter):
+    """Keep the measured times (build/notebook_times.json) and say where a notebook's
+    "Run time" line (from tools/run_times.json) no longer holds: `make run-times` updates it."""
+    measured = {Path(path).name: seconds for path, seconds in _NOTEBOOK_SECONDS.items()}
+    ROOT.joinpath("build").mkdir(exist_ok=True)
+    ROOT.joinpath("build", "notebook_times.json").write_text(json.dumps(measured, indent=2))
+    stated = json.loads(ROOT.joinpath("tools", "run_times.json").read_text())["seconds"]
+    for name, seconds in sorted(measured.items()):
+        if name in stated and not 0.5 * stated[name] - 5 <= seconds <= 1.5 * stated[name] + 5:
+            terminalreporter.write_line(f"note: {name} took {seconds:.0f} s, its Run time line "
+                                        f"was measured at {stated[name]:.0f} s: run make run-times")

@@ -3,6 +3,8 @@
 - the first cell: the H1 title with the Colab badge and a GitHub link for this notebook's path;
 - the setup cell: the code cell that starts with SETUP_MARKER (installs the helpers on Colab only);
 - the last cell: the navigation line (previous | contents | next);
+- the "**Run time:**" line of the introduction, from the times `make test` measured
+  (tools/run_times.json; ``--run-times build/notebook_times.json`` copies the latest measurement);
 - the series map in 00_start_here.ipynb and the notebook table in README.md.
 
 Idempotent: running it twice changes nothing the second time. ``--check`` changes nothing and
@@ -10,8 +12,11 @@ exits with 1 when something is out of date (the tests run it that way).
 
     python tools/sync_notebooks.py           # update in place
     python tools/sync_notebooks.py --check   # only report
+    python tools/sync_notebooks.py --run-times build/notebook_times.json   # new measured times
 """
 
+import json
+import math
 import sys
 from pathlib import Path
 
@@ -29,7 +34,6 @@ BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 def setup_source():
     return "\n".join([
         SETUP_MARKER,
-        "import os",
         "import sys",
         "",
         'if "google.colab" in sys.modules:  # on Colab only: install the helpers from GitHub',
@@ -38,8 +42,26 @@ def setup_source():
         "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",",
         f"                    \"unet-helpers @ {series.install_url()}\"], check=True)",
         "",
-        'os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"  # quieter TensorFlow (set before importing it)',
+        "from unet_helpers.startup import quiet_tensorflow",
+        "",
+        "quiet_tensorflow()  # imports TensorFlow without its C++ start-up lines (unet_helpers/startup.py)",
     ])
+
+
+RUN_TIMES = series.ROOT / "tools" / "run_times.json"
+RUN_TIME_PREFIX = "**Run time:**"
+
+
+def run_times():
+    """Seconds per notebook name, as `make test` last measured them (tools/run_times.json)."""
+    return json.loads(RUN_TIMES.read_text(encoding="utf-8"))["seconds"]
+
+
+def run_time_line(seconds):
+    """The introduction's run-time line: the measured time rounded up to 5 seconds."""
+    rounded = max(5, 5 * math.ceil(seconds / 5))
+    return (f"{RUN_TIME_PREFIX} about {rounded} seconds on a 2-core CPU, as measured by "
+            "`make test`; no GPU needed.")
 
 
 def header_source(path, title):
@@ -88,6 +110,11 @@ def synced_notebook(path, paths, index):
     notebook = series.read_notebook(path)
     cells = notebook["cells"]
     cells[0]["source"] = header_source(path, series.title_of(path))
+    seconds = run_times().get(path.name)
+    intro = series.cell_text(cells[1]).splitlines()
+    if seconds is not None and any(line.startswith(RUN_TIME_PREFIX) for line in intro):
+        cells[1]["source"] = "\n".join(run_time_line(seconds) if line.startswith(RUN_TIME_PREFIX)
+                                       else line for line in intro)
     for cell in cells:
         text = series.cell_text(cell)
         if cell["cell_type"] == "code" and text.startswith(SETUP_MARKER):
@@ -110,7 +137,17 @@ def synced_readme(paths):
     return text[:start] + README_START + "\n" + table + "\n" + text[end:]
 
 
+def update_run_times(measured_file):
+    """Copy the times of the latest `make test` (written by conftest.py) into tools/run_times.json."""
+    measured = json.loads(series.ROOT.joinpath(measured_file).read_text(encoding="utf-8"))
+    table = json.loads(RUN_TIMES.read_text(encoding="utf-8"))
+    table["seconds"].update({name: round(seconds, 1) for name, seconds in measured.items()})
+    RUN_TIMES.write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")
+
+
 def main(argv):
+    if "--run-times" in argv:
+        update_run_times(argv[argv.index("--run-times") + 1])
     check = "--check" in argv
     paths = series.notebook_paths()
     targets = [(path, series.notebook_text(synced_notebook(path, paths, i)))

@@ -28,7 +28,9 @@ from .head import (CROSS_ENTROPIES, REGRESSION_LOSSES, check_head_and_loss,
                    check_output_activation, head_activation)
 from .losses import bce_dice_loss, binary_segmentation_metrics
 
-BATCH_SIZE = 8  # images per training step: the soonest to a good model on a CPU (see notebook 08)
+# Images per training step: a middle ground between speed per image and time to a good model
+# (notebook 08, "Why batches of 8?").
+BATCH_SIZE = 8
 LEARNING_RATE = 2e-3
 
 __all__ = ["BATCH_SIZE", "LEARNING_RATE", "check_learning_rate", "compile_binary",
