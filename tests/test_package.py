@@ -19,9 +19,9 @@ MAX_LINES = 250
 # Modules that teach or compute without a network: importing them must not load TensorFlow
 # (seconds of start-up, and a reader should not need it to do arithmetic) or pyplot.
 WITHOUT_TENSORFLOW = ["checks", "unpadded", "formulas", "trace", "synthetic", "folders",
-                      "sample_data", "tiling", "class_masks", "regression_targets", "scores", "data_checks", "memory", "diagnosis", "reporting",
-                      "evaluation", "receptive_field", "transposed_conv", "upsamplers", "colours",
-                      "explorers"]
+                      "sample_data", "tiling", "class_masks", "regression_targets", "scores",
+                      "data_checks", "memory", "diagnosis", "reporting", "startup", "evaluation",
+                      "receptive_field", "transposed_conv", "upsamplers", "colours", "explorers"]
 HEAVY = ["tensorflow", "keras", "matplotlib.pyplot"]
 
 

@@ -44,6 +44,7 @@ Figures and widgets
   ``upsampling_plots`` overlap maps of upsamplers
   ``explorers``        the interactive explorers (core ipywidgets)
   ``reporting``        a measured number printed with the check it passes, "0.946 (≥ 0.85 ✓)"
+  ``startup``          what every notebook's setup cell calls: TensorFlow without its start-up lines
 
 For users outside the series, the most used names can also be imported from the top level
 (``from unet_helpers import build_unet``). They are loaded on first use, so importing the
