@@ -9,6 +9,7 @@ sends the error stream to the null device for the import only. Python's own warn
 still show.
 """
 
+import importlib
 import os
 import sys
 
@@ -16,17 +17,17 @@ __all__ = ["quiet_tensorflow"]
 
 
 def quiet_tensorflow():
-    """Import TensorFlow with its C++ start-up lines hidden; returns the module."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    """Import TensorFlow with its C++ start-up lines hidden (returns nothing, so a notebook cell
+    that ends with this call shows no output)."""
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     if "tensorflow" in sys.modules:
-        return sys.modules["tensorflow"]
+        return
     sys.stderr.flush()
     saved = os.dup(2)
     try:
         with open(os.devnull, "w") as null:
             os.dup2(null.fileno(), 2)
-            import tensorflow
+            importlib.import_module("tensorflow")  # later imports find it loaded
     finally:
         os.dup2(saved, 2)
         os.close(saved)
-    return tensorflow
