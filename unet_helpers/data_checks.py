@@ -49,20 +49,13 @@ def check_array(array, name, ndim=4, shape_hint="(N, H, W, C)"):
         raise ValueError(f"{name} must be a numpy array {shape_hint}, got {type(array).__name__}. "
                          f"Use np.asarray(...) or np.stack([...]) first.")
     array = np.asarray(array)
-    if array.dtype == object or not (np.issubdtype(array.dtype, np.number)
-                                     or array.dtype == bool):
-        raise ValueError(f"{name} hold {array.dtype} values, not numbers.")
-    if array.ndim != ndim:
+    if array.ndim != ndim and array.size:
         hint = ""
         if array.ndim == ndim - 1:
             hint = f" Add the channel axis: {name}[..., None]."
         raise ValueError(f"{name} must have {ndim} axes {shape_hint}, got shape "
                          f"{array.shape}.{hint}")
-    if array.size == 0:
-        raise ValueError(f"{name} are empty (shape {array.shape}): pass at least one example.")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} hold NaN or infinite values: find and fix those pixels first "
-                         f"(np.isfinite({name}).all() must be True).")
+    check_finite(array, name)
 
 
 def check_images(images):
