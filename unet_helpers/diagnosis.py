@@ -50,8 +50,8 @@ class Diagnosis:
         lines = [f"{_MARKS[ok]} {text}" for ok, text in self.findings]
         count = len(self.problems)
         lines.append("No problems found." if count == 0 else
-                     f"{count} problem{'s' if count > 1 else ''}: fix {'them' if count > 1 else 'it'}"
-                     " before training.")
+                     f"{count} problem{'s' if count > 1 else ''}: "
+                     f"fix {'them' if count > 1 else 'it'} before training.")
         return "\n".join(lines)
 
 
@@ -99,7 +99,8 @@ def _masks(report, task, masks, num_classes):
         if mask_values_kind(masks) == "ids+void":
             report.add(False, "The masks hold 255 next to class ids: the PASCAL VOC convention, "
                               "where 255 marks 'void' pixels. The series does not train with "
-                              "ignored pixels: set them to a class first (masks[masks == 255] = 0).")
+                              "ignored pixels: set them to a class first "
+                              "(masks[masks == 255] = 0).")
             return
         num_classes = num_classes or int(np.max(masks)) + 1
         if report.check("", check_class_ids, masks, max(num_classes, 2)):
@@ -125,8 +126,9 @@ def _model(report, model, images, masks, task, loss):
     depth = sum(type(layer).__name__ == "MaxPooling2D" for layer in model.layers)
     for axis, size in (("height", images.shape[1]), ("width", images.shape[2])):
         if depth and size % 2**depth:
+            below, above = nearby_valid_sizes(size, depth)
             report.add(False, f"The image {axis} {size} does not divide by 2**{depth} = "
-                              f"{2**depth}: resize or pad to {' or '.join(map(str, nearby_valid_sizes(size, depth)))}.")
+                              f"{2**depth}: resize or pad to {below} or {above}.")
     head = f"{activation} head, {channels} channel{'s' if channels > 1 else ''}"
     if task == "binary" and channels == 1 and activation in ("sigmoid", "linear"):
         report.add(True, f"model: {head}, for binary masks")
@@ -139,7 +141,8 @@ def _model(report, model, images, masks, task, loss):
             report.add(True, f"model: {head}, for class ids")
     elif task == "regression" and activation == "linear":
         report.add(True, f"model: {head}, for real-valued targets")
-    elif task == "regression" and activation == "sigmoid" and (np.min(masks) < 0 or np.max(masks) > 1):
+    elif task == "regression" and activation == "sigmoid" and not (
+            0 <= np.min(masks) and np.max(masks) <= 1):
         report.add(False, "A sigmoid head only outputs values in (0, 1) but the targets leave that "
                           "range: use a linear head (output_activation=None).")
     else:
@@ -209,7 +212,8 @@ def diagnose(images, masks, model=None, loss=None, batch_size=None, num_classes=
         masks = np.asarray(masks)
         images = np.asarray(images)
         if masks.ndim == 3:
-            report.add(False, f"masks have shape {masks.shape}: add the channel axis, masks[..., None].")
+            report.add(False, f"masks have shape {masks.shape}: add the channel axis, "
+                              "masks[..., None].")
             masks = masks[..., None]
         if report.check("", check_pairs, images, masks):
             task = _task_of(model, masks)

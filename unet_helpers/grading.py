@@ -5,7 +5,8 @@ same random weights, runs both on the same random input and compares the outputs
 ``layers.ReLU()`` and ``Activation("relu")``, ``MaxPool2D`` and ``MaxPooling2D(2, strides=2)``,
 ``concatenate`` and ``Concatenate()``, ``3`` and ``(3, 3)``, an activation inside a layer or as a
 layer of its own: all give the same outputs, so all pass. When the outputs differ, the graders
-in ``block_exercises`` look at the learner's layers (``layer_steps``) to name the mistake.
+in ``block_exercises`` ask ``block_mistakes``, which reads the learner's layers
+(``layer_steps``), to name the mistake.
 
 A grader never raises: code that fails to build, or is not written yet (``NotImplementedError``,
 what the student edition's stubs raise), becomes a line of the report. ``Report`` prints one
@@ -154,7 +155,8 @@ def same_behaviour(learner, reference, seed=0, tolerance=1e-4):
             values[1] = np.zeros_like(values[1])
             mine.set_weights(values[:1])
         else:
-            return False, f"{mine.name} has weights {mine_shapes}, the reference {[v.shape for v in values]}"
+            wanted = [v.shape for v in values]
+            return False, f"{mine.name} has weights {mine_shapes}, the reference {wanted}"
         theirs.set_weights(values)
     probes = [rng.normal(0.0, 1.0, (2,) + tuple(t.shape[1:])).astype("float32")
               for t in reference.inputs]
