@@ -21,7 +21,8 @@ traceback in a log the learner never opens.
 import html
 import io
 
-__all__ = ["new_figure", "figure_png", "make_explorer", "explorer_readout", "set_control"]
+__all__ = ["new_figure", "figure_png", "make_explorer", "explorer_readout", "set_control",
+           "display_widget"]
 
 
 def new_figure(width=8.0, height=3.0, dpi=100):
@@ -83,3 +84,18 @@ def explorer_readout(explorer):
     """The readout line an explorer shows now, as plain text."""
     readout = explorer.children[1].value
     return html.unescape(readout.removeprefix("<code>").removesuffix("</code>"))
+
+
+def display_widget(widget, text):
+    """Display ``widget`` with ``text`` as its plain-text form.
+
+    A notebook saved without a running front end (nbval, GitHub) keeps only that text, so it
+    stays the same on every ipywidgets version (their own ``repr`` differs between 7 and 8).
+    Both versions show a widget from this same bundle.
+    """
+    from IPython.display import display
+
+    bundle = {"text/plain": text,
+              "application/vnd.jupyter.widget-view+json": {
+                  "version_major": 2, "version_minor": 0, "model_id": widget.model_id}}
+    display(bundle, raw=True)
