@@ -35,6 +35,10 @@ Training and evaluation (08–10)
   ``scores``           Dice, IoU, confusion matrix, per-class IoU, errors by value
   ``batchnorm``        stale BatchNorm statistics, measured
   ``memory``           the memory training takes, estimated, against this machine's
+Scaling up (13)
+  ``streaming``        a ``tf.data`` pipeline that streams image/mask files from two folders
+  ``distributed``      one model on several devices: ``split_cpu``, synchronized BatchNorm, a custom step
+  ``multi_worker``     ``MultiWorkerMirroredStrategy`` on worker processes (``TF_CONFIG``)
 Figures and widgets
   ``colours``          the series' palettes
   ``network_plots``    the U drawing, parameters per block, feature maps
