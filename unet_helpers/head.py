@@ -49,10 +49,14 @@ def output_head(inputs, num_classes=1, activation="sigmoid", name="head"):
 
     ``activation``: 'sigmoid' (binary mask, probabilities), 'softmax' (classes, probabilities
     that sum to 1 over the last axis) or 'linear' / None (logits, or regression values).
+
+    The head always computes in float32 (``dtype="float32"``): under a mixed-precision policy
+    (notebook 13) the rest of the network runs in float16 or bfloat16, but probabilities near
+    0 and 1, and the loss, need float32. Under the default float32 policy this changes nothing.
     """
     check_output_activation(activation, num_classes)
     return layers.Conv2D(num_classes, 1, padding="same", activation=activation_name(activation),
-                         name=name)(inputs)
+                         dtype="float32", name=name)(inputs)
 
 
 def head_activation(model):
