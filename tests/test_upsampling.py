@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from unet_helpers.blocks import decoder_block
-from unet_helpers.explorers import overlap_explorer
 from unet_helpers.transposed_conv import (count_taps, overlap_counts, phase_sums,
                                           spread_one_pixel, taps_per_phase,
                                           transposed_output_size)
@@ -184,18 +183,13 @@ def test_show_overlap_map_writes_every_value():
     assert len(ax.texts) == 64 and ax.get_title() == "k3"
 
 
-def test_show_overlap_and_the_explorer(capsys):
+def test_show_overlap(capsys):
     counts = show_overlap(4, 2)
     assert counts.shape == (8, 8)
     assert "[2, 2] -> even overlap" in capsys.readouterr().out
     show_overlap(1, 2)
     assert "holes" in capsys.readouterr().out
-    widget = overlap_explorer()
-    assert [child.description for child in widget.children[:-1]] == ["kernel", "stride"]
-    capsys.readouterr()
-    widget.children[0].value = 5
-    widget.children[1].value = 3
-    assert widget.kwargs == {"kernel_size": 5, "strides": 3}
+    show_overlap(5, 3)   # the explorer's test: tests/test_transposed_conv_explorer.py
     assert "[2, 2, 1] -> uneven overlap" in capsys.readouterr().out
 
 
