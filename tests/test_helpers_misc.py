@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from unet_helpers.explorer_layout import explorer_readout, set_control
 from unet_helpers.explorers import shape_explorer, shape_report
 from unet_helpers.model import build_unet
 from unet_helpers.network_plots import draw_unet
@@ -46,16 +47,17 @@ def test_shape_report_invalid_gives_the_build_unet_message():
     assert result["message"] == str(error.value)
 
 
-def test_shape_explorer_controls_drive_the_function(capsys):
+def test_shape_explorer_controls_drive_the_function():
     widget = shape_explorer(size=64, depth=2, base_filters=8)
-    descriptions = [child.description for child in widget.children[:-1]]
-    assert descriptions == ["size", "depth", "filters", "channels"]
-    capsys.readouterr()
-    widget.children[0].value = 100  # with depth 2 this works: 100 / 4 = 25
-    assert "parameters" in capsys.readouterr().out
-    widget.children[1].value = 3    # depth 3: 100 is not divisible by 8
-    assert widget.kwargs == {"size": 100, "depth": 3, "base_filters": 8, "channels": 3}
-    assert "Resize or pad to 96 or 104" in capsys.readouterr().out
+    descriptions = [control.description for control in widget.controls.values()]
+    assert descriptions == ["size", "depth", "filters", "channels", "padding", "batch"]
+    set_control(widget, "size", 100)  # with depth 2 this works: 100 / 4 = 25
+    assert "parameters" in explorer_readout(widget)
+    set_control(widget, "depth", 3)   # depth 3: 100 is not divisible by 8
+    values = {name: control.value for name, control in widget.controls.items()}
+    assert values == {"size": 100, "depth": 3, "base_filters": 8, "channels": 3,
+                      "padding": "same", "batch_size": 8}
+    assert "nearest sizes that work: 96 and 104" in explorer_readout(widget)
 
 
 def test_synthetic_cells_are_deterministic_and_binary():

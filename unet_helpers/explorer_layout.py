@@ -22,7 +22,7 @@ import html
 import io
 
 __all__ = ["new_figure", "figure_png", "make_explorer", "explorer_readout", "set_control",
-           "display_widget"]
+           "display_widget", "show_figure"]
 
 
 def new_figure(width=8.0, height=3.0, dpi=100):
@@ -37,6 +37,17 @@ def figure_png(figure):
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def show_figure(figure):
+    """Show a ``new_figure`` in the notebook as a PNG (what the static cell before an explorer does).
+
+    ``display(figure)`` would show only a ``<Figure ...>`` line unless pyplot had already been
+    used in the kernel; a PNG shows the same everywhere, and its saved text never changes.
+    """
+    from IPython.display import Image, display
+
+    display(Image(figure_png(figure)))
 
 
 def make_explorer(draw, controls):

@@ -215,11 +215,11 @@ def draw_receptive_field(report):
 def show_receptive_field(depth=2, row=SIZE // 2, col=SIZE // 2):
     """Print the readout line and show the figure for one setting (a static notebook cell).
     Returns the report."""
-    from IPython.display import display
+    from .explorer_layout import show_figure
 
     report = receptive_field_report(depth, row, col)
     print(format_receptive_field(report))
-    display(draw_receptive_field(report))
+    show_figure(draw_receptive_field(report))
     return report
 
 

@@ -172,11 +172,11 @@ def draw_transposed_conv(report):
 def show_transposed_conv(kernel_size=3, strides=2, input_size=4, padding="same", row=1, col=2):
     """Print the readout line and show the figure for one setting (a static notebook cell).
     Returns the report."""
-    from IPython.display import display
+    from .explorer_layout import show_figure
 
     report = transposed_conv_report(kernel_size, strides, input_size, padding, row, col)
     print(format_transposed_conv(report))
-    display(draw_transposed_conv(report))
+    show_figure(draw_transposed_conv(report))
     return report
 
 
