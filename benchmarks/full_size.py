@@ -1,0 +1,115 @@
+"""The reference U-Net at full size: images per second and peak memory, float32 and mixed.
+
+    python benchmarks/full_size.py                     this machine's device, its defaults
+    python benchmarks/full_size.py --batches 1 2 4 8   choose the batch sizes
+    python benchmarks/full_size.py --size 128 --base-filters 16   a small, quick version
+
+Trains ``build_unet((size, size, 3))`` (31,055,297 parameters at the defaults) on random images
+for a few steps per setting and prints, per precision and batch size: images per second of the
+steady steps (the first step, which traces the graph, is left out), the peak memory, and the
+estimate of ``unet_helpers.memory.unet_training_memory_bytes`` beside it. Precisions: float32
+and mixed precision (``mixed_float16`` on a GPU, ``mixed_bfloat16`` on a CPU).
+
+Each setting runs in a fresh process, so that each peak is its own: on a GPU TensorFlow's
+``get_memory_info`` peak, on a CPU the rise of the process's peak resident memory over what it
+had before the first training step. On a CPU a step at 512² takes many seconds, so the defaults
+there are batch 1 and 2 with 2 timed steps. Prints figures; asserts nothing. The last line is
+one ``key=value`` figures line.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+
+def _one_setting(size, base_filters, batch, policy, steps):
+    """Runs in its own process: train a few steps, print one JSON line of figures."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from unet_helpers.memory import unet_training_memory_bytes
+    from unet_helpers.model import build_unet
+
+    gpu = bool(tf.config.list_physical_devices("GPU"))
+    keras.mixed_precision.set_global_policy(policy)
+    model = build_unet((size, size, 3), base_filters=base_filters)
+    model.compile(optimizer="adam", loss="binary_crossentropy", jit_compile=False)
+    rng = np.random.default_rng(0)
+    images = rng.random((batch, size, size, 3), dtype="float32")
+    masks = (images[..., :1] > 0.5).astype("float32")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    if gpu:
+        tf.config.experimental.reset_memory_stats("GPU:0")
+    model.train_on_batch(images, masks)                      # traces the step: not timed
+    start = time.perf_counter()
+    for _ in range(steps):
+        loss = model.train_on_batch(images, masks)
+    seconds = time.perf_counter() - start
+    if gpu:
+        peak = tf.config.experimental.get_memory_info("GPU:0")["peak"]
+    else:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
+    activation_bytes = 4 if policy == "float32" else 2
+    estimate = unet_training_memory_bytes((size, size, 3), batch, base_filters=base_filters,
+                                          activation_bytes=activation_bytes)["total"]
+    print(json.dumps({"device": "GPU" if gpu else "CPU", "policy": policy, "batch": batch,
+                      "images_per_second": batch * steps / seconds, "peak_bytes": peak,
+                      "estimate_bytes": estimate, "loss": float(np.ravel(loss)[0])}))
+
+
+def _run_setting(args, batch, policy):
+    command = [sys.executable, __file__, "--one", policy, "--size", str(args.size),
+               "--base-filters", str(args.base_filters), "--steps", str(args.steps),
+               "--batches", str(batch)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        lines = (result.stderr.strip().splitlines() or ["no error output"])[-1]
+        return {"policy": policy, "batch": batch, "error": lines}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--base-filters", type=int, default=64)
+    parser.add_argument("--batches", type=int, nargs="+", default=None)
+    parser.add_argument("--steps", type=int, default=None, help="timed steps per setting")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: one setting per process
+    args = parser.parse_args()
+    if args.one:
+        _one_setting(args.size, args.base_filters, args.batches[0], args.one, args.steps)
+        return
+    import tensorflow as tf
+
+    gpu = bool(tf.config.list_physical_devices("GPU"))
+    args.batches = args.batches or ([1, 2, 4, 8, 16] if gpu else [1, 2])
+    args.steps = args.steps or (10 if gpu else 2)
+    mixed = "mixed_float16" if gpu else "mixed_bfloat16"
+    print(f"device: {'GPU' if gpu else 'CPU'}; U-Net at {args.size}×{args.size}, "
+          f"{args.base_filters} base filters; {args.steps} timed steps per setting")
+    print(f"{'precision':<15}{'batch':>6}{'images/s':>10}{'peak memory':>14}{'estimate':>11}")
+    figures = {"device": "GPU" if gpu else "CPU", "size": args.size}
+    for policy in ("float32", mixed):
+        for batch in args.batches:
+            row = _run_setting(args, batch, policy)
+            key = f"{'fp32' if policy == 'float32' else 'mixed'}_b{batch}"
+            if "error" in row:
+                print(f"{policy:<15}{batch:>6}  failed: {row['error'][:80]}")
+                figures[f"{key}_images_per_s"] = "failed"
+                continue
+            print(f"{policy:<15}{batch:>6}{row['images_per_second']:>10.2f}"
+                  f"{row['peak_bytes'] / 2**30:>10.2f} GiB{row['estimate_bytes'] / 2**30:>7.2f} GiB")
+            figures[f"{key}_images_per_s"] = round(row["images_per_second"], 3)
+            figures[f"{key}_peak_gib"] = round(row["peak_bytes"] / 2**30, 3)
+            figures[f"{key}_estimate_gib"] = round(row["estimate_bytes"] / 2**30, 3)
+    print(" ".join(f"{key}={value}" for key, value in figures.items()))
+
+
+if __name__ == "__main__":
+    main()
