@@ -18,6 +18,7 @@ If ``draw`` raises, the readout shows "✗ " and the message (the picture stays)
 traceback in a log the learner never opens.
 """
 
+import functools
 import html
 import io
 
@@ -79,11 +80,30 @@ def make_explorer(draw, controls):
     for control in controls.values():
         control.observe(refresh, names="value")
     refresh()
-    box = widgets.VBox([widgets.HBox(list(controls.values())), readout, picture])
+    box = _ExplorerBox([widgets.HBox(list(controls.values())), readout, picture])
     box.add_class("unet-explorer")
     box.controls = controls
     box.refresh = refresh
     return box
+
+
+@functools.cache
+def _explorer_box_class():
+    import ipywidgets as widgets
+
+    class ExplorerBox(widgets.VBox):
+        """A VBox whose plain-text form (what a notebook saved without a front end keeps, and
+        GitHub shows) is one short sentence, the same on ipywidgets 7 and 8."""
+
+        def __repr__(self):
+            return ("Interactive explorer: run this notebook in JupyterLab or Colab to move its "
+                    "controls.")
+
+    return ExplorerBox
+
+
+def _ExplorerBox(children):  # noqa: N802  (made on first use: ipywidgets loads only then)
+    return _explorer_box_class()(children)
 
 
 def set_control(explorer, name, value):
