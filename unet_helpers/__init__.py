@@ -46,7 +46,14 @@ Figures and widgets
   ``training_plots``   training curves
   ``regression_plots`` regression error maps
   ``upsampling_plots`` overlap maps of upsamplers
-  ``explorers``        the interactive explorers (core ipywidgets)
+  ``explorer_layout``  the shell every explorer shares: controls, a readout line, a PNG picture
+  ``explorers``        the shape explorer: sizes, padding, parameters, training memory (06)
+  ``receptive_field_explorer``  what one encoder pixel sees, from gradients, beside the formula (02)
+  ``transposed_conv_explorer``  one Conv2DTranspose: output size, overlap map, a pixel spreading (03, 12)
+  ``skip_explorer``    what the skip connections buy, image by image (06)
+  ``threshold_explorer``  Dice, IoU and errors at a threshold; the best one on validation images (08)
+  ``feature_maps``     each block's activations for one image, untrained beside trained (08)
+  ``live_training``    a training run's curves and a sample prediction, live, in the notebook (08)
   ``reporting``        a measured number printed with the check it passes, "0.946 (≥ 0.85 ✓)"
   ``startup``          what every notebook's setup cell calls: TensorFlow without its start-up lines
 
