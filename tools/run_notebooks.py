@@ -30,8 +30,25 @@ def run(path):
     client.execute()
     seconds = time.perf_counter() - start
     notebook.metadata.pop("widgets", None)  # widget state is big and not needed to read it
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = joined_streams(cell.outputs)
     nbformat.write(notebook, str(path))
     return seconds
+
+
+def joined_streams(outputs):
+    """One output per run of printed text: a busy machine can deliver a cell's prints in
+    several pieces, which would make the saved notebook differ from run to run."""
+    joined = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text += output.text
+        else:
+            joined.append(output)
+    return joined
 
 
 def main(paths):
