@@ -18,6 +18,7 @@ from unet_helpers.data_checks import (check_array, check_binary_masks, check_fin
 from unet_helpers.evaluation import check_binary_model, check_model_images, check_threshold
 from unet_helpers.head import check_head_and_loss, check_output_activation
 from unet_helpers.model import build_unet
+from unet_helpers.pipeline import check_dataset_options
 from unet_helpers.training import check_learning_rate
 
 
@@ -151,6 +152,7 @@ CHECKS = {  # function: (good arguments, bad arguments, words the error must con
     check_binary_model: ((SIGMOID,), (LINEAR,), "Threshold the logits at 0"),
     check_learning_rate: ((2e-3,), (0,), "learning_rate must be a number in (0, 1]"),
     check_whole_number: ((8, "size", 8), (4, "size", 8), "size must be a whole number >= 8"),
+    check_dataset_options: ((8, True, False, 0), (8, True, False, -1), "seed must be a whole number"),
     check_mask_conventions: (({"a.png": [0, 1], "b.png": [0, 255]},),
                              ({"a.png": [0, 1, 15, 255]},), "PASCAL VOC convention"),
 }

@@ -27,7 +27,7 @@ from skimage.util import img_as_float32
 
 from .data_checks import check_mask_conventions, mask_values_kind
 
-__all__ = ["IMAGE_SUFFIXES", "load_folder", "pair_files", "read_image", "read_mask"]
+__all__ = ["IMAGE_SUFFIXES", "load_folder", "pair_files", "read_image", "read_mask", "target_size"]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 MAX_CLASS_ID = 63  # mask values 0..63 are read as class ids; larger ones must be 0/255
@@ -98,7 +98,9 @@ def _open(path):
                          "Is the file complete, and really a PNG, JPEG or TIFF?") from None
 
 
-def _check_size(size):
+def target_size(size):
+    """``size`` as ``(height, width)``, or None to keep the stored size; raises when invalid:
+    ``128 -> (128, 128)``, ``(96, 128) -> (96, 128)``."""
     def whole(value):
         return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1
     if size is None or whole(size):
@@ -181,7 +183,7 @@ def _mask_file(image, path, size):
 def read_image(path, size=None):
     """One image as ``(H, W, C)`` float32 in [0, 1]; C is 1 for grayscale, 3 for colour.
     ``size``: an int or ``(height, width)`` to resize to (bilinear: fine for images only)."""
-    target = _check_size(size)
+    target = target_size(size)
     return _image_array(_open(path)[0], target, path)
 
 
@@ -191,7 +193,7 @@ def read_mask(path, size=None):
     ``size``: an int or ``(height, width)``, nearest-neighbour, so values stay stored labels.
     A JPEG mask is refused unless it holds exactly 0 and 255: compression changed its labels.
     """
-    target = _check_size(size)
+    target = target_size(size)
     image, file_format = _open(path)
     mask, values = _mask_file(image, path, target)
     if _is_jpeg(path, file_format) and set(values.tolist()) != {0, 255}:
@@ -209,7 +211,7 @@ def load_folder(images_dir, masks_dir, size=None):
     ``size``: an int or ``(height, width)`` to resize to (images bilinear, masks nearest).
     Without it, all images must already share one size.
     """
-    target = _check_size(size)
+    target = target_size(size)
     pairs = pair_files(images_dir, masks_dir)
     images, masks, found, voc, jpeg = [], [], {}, [], []
     for image_path, mask_path in pairs:

@@ -18,7 +18,7 @@ from .data_checks import (check_array, check_binary_masks, check_images, check_p
                           check_regression_targets, mask_values_kind)
 from .training import BATCH_SIZE
 
-__all__ = ["TASKS", "augment_pair", "make_dataset"]
+__all__ = ["TASKS", "augment_pair", "make_dataset", "check_dataset_options"]
 
 TASKS = ("binary", "classes", "regression")
 
@@ -79,7 +79,8 @@ def _check_targets(masks, task, num_classes):
     check_class_ids(masks, num_classes)
 
 
-def _check_options(batch_size, shuffle, augment, seed, cache):
+def check_dataset_options(batch_size, shuffle, augment, seed, cache=False):
+    """Raise, naming the fix, unless the batch size, the switches and the seed are usable."""
     check_positive_int(batch_size, "batch_size", f"the series uses {BATCH_SIZE}")
     for name, value in (("shuffle", shuffle), ("augment", augment), ("cache", cache)):
         if not isinstance(value, (bool, np.bool_)):
@@ -102,7 +103,7 @@ def make_dataset(images, masks, batch_size=BATCH_SIZE, *, task="binary", num_cla
     its mask get the same random flips and rotation, different every epoch. ``seed`` makes it
     repeatable.
     """
-    _check_options(batch_size, shuffle, augment, seed, cache)
+    check_dataset_options(batch_size, shuffle, augment, seed, cache)
     check_images(images)
     _check_targets(masks, task, num_classes)
     check_pairs(images, masks)

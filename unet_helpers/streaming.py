@@ -25,7 +25,6 @@ at the batch that holds it: ``tf.errors.InvalidArgumentError`` whose first line 
 ``load_folder``'s message (TensorFlow wraps every error raised inside ``tf.numpy_function``).
 """
 
-import numbers
 import os
 from typing import NamedTuple
 
@@ -33,11 +32,12 @@ import numpy as np
 import tensorflow as tf
 from PIL import Image, UnidentifiedImageError
 
-from .checks import check_positive_int, check_whole_number
+from .checks import check_whole_number
 from .class_masks import check_class_ids
 from .data_checks import check_mask_conventions, mask_values_kind
-from .folders import MAX_CLASS_ID, VOC_VOID_COLOUR, pair_files, read_image, read_mask
-from .pipeline import augment_pair
+from .folders import (MAX_CLASS_ID, VOC_VOID_COLOUR, pair_files, read_image, read_mask,
+                      target_size)
+from .pipeline import augment_pair, check_dataset_options
 from .training import BATCH_SIZE
 
 __all__ = ["STREAM_TASKS", "FolderScan", "scan_folder", "stream_folder"]
@@ -52,19 +52,6 @@ class FolderScan(NamedTuple):
     shape: tuple         # (H, W, C) of every streamed image; its mask is (H, W, 1)
     divide: list         # one bool per pair: True for a 0/255 mask, divided by 255
     values: np.ndarray   # every value the streamed masks hold (after that division), sorted
-
-
-def _target(size):
-    """``(height, width)`` or None, refused with ``load_folder``'s message."""
-    def whole(value):
-        return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1
-    if size is None or whole(size):
-        return None if size is None else (int(size), int(size))
-    if isinstance(size, (tuple, list)) and len(size) == 2 and all(map(whole, size)):
-        return (int(size[0]), int(size[1]))
-    raise ValueError(f"size must be an int >= 1 (a square, e.g. size=128) or a (height, width) "
-                     f"pair of ints >= 1 (e.g. size=(96, 128)), or None to keep the stored "
-                     f"size; got {size!r}.")
 
 
 def _header(path, read, palette=False):
@@ -90,7 +77,7 @@ def scan_folder(images_dir, masks_dir, size=None):
     decoded), and one image decoded per image mode found (to learn its channels).
     ``size``: an int or ``(height, width)`` to resize to, or None (all images one size).
     """
-    target = _target(size)
+    target = target_size(size)
     pairs = pair_files(images_dir, masks_dir)
     sizes, first_of_mode, found, voc = set(), {}, {}, []
     for image_path, mask_path in pairs:
@@ -120,7 +107,7 @@ def scan_folder(images_dir, masks_dir, size=None):
 
 
 def _check_options(batch_size, task, num_classes, shuffle, augment, seed):
-    check_positive_int(batch_size, "batch_size", f"the series uses {BATCH_SIZE}")
+    check_dataset_options(batch_size, shuffle, augment, seed)
     if task not in STREAM_TASKS:
         raise ValueError(f"task must be 'binary' (0/1 masks, a sigmoid head) or 'classes' (class "
                          f"ids, a softmax head), got {task!r}. Mask files hold labels; for "
@@ -136,13 +123,6 @@ def _check_options(batch_size, task, num_classes, shuffle, augment, seed):
         raise ValueError(f"num_classes is for task='classes' only, got num_classes="
                          f"{num_classes!r} with task={task!r}: pass task='classes' too, or "
                          "leave num_classes out.")
-    for name, value in (("shuffle", shuffle), ("augment", augment)):
-        if not isinstance(value, (bool, np.bool_)):
-            raise ValueError(f"{name} must be True or False, got {value!r}.")
-    if seed is not None and (isinstance(seed, (bool, np.bool_))
-                             or not isinstance(seed, numbers.Integral) or seed < 0):
-        raise ValueError(f"seed must be a whole number >= 0 (e.g. 0), or None for a different "
-                         f"order every run; got {seed!r}.")
 
 
 def _check_task(values, task, num_classes):
