@@ -5,6 +5,8 @@ fails with a hint that names it, code that crashes or is not written yet becomes
 report (never an exception), and the one verdict line agrees with the lines above it.
 """
 
+import math
+
 import keras
 import numpy as np
 import pytest
@@ -19,7 +21,7 @@ from unet_helpers.head import output_head
 from unet_helpers.model import build_unet
 from unet_helpers.value_exercises import (grade_bce_dice, grade_dice, grade_mae,
                                           grade_output_size, grade_overlap_counts,
-                                          grade_per_class_iou)
+                                          grade_per_class_iou, grade_training_memory)
 
 pytestmark = pytest.mark.usefixtures("fresh_keras_session")
 
@@ -543,7 +545,32 @@ def overlap_kron(kernel_size, strides, input_size):
     return convolve2d(spikes, np.ones((kernel_size, kernel_size))).astype(int)
 
 
+def memory_loop(model, batch_size, bytes_per_value=4):
+    per_image = 0
+    for layer in model.layers[1:]:
+        per_image += int(np.prod(layer.output.shape[1:]))
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    return (per_image * batch_size + model.count_params() + 3 * trainable) * bytes_per_value
+
+
+def memory_parts(model, batch_size, bytes_per_value=4):
+    activations = batch_size * sum(math.prod(layer.output.shape[1:]) for layer in model.layers
+                                   if not isinstance(layer, keras.layers.InputLayer))
+    frozen = sum(math.prod(w.shape) for w in model.non_trainable_weights)
+    weights = model.count_params()
+    adam_and_gradients = 3 * (weights - frozen)
+    return bytes_per_value * (activations + weights + adam_and_gradients)
+
+
+def memory_numpy(model, batch_size, bytes_per_value=4):
+    outputs = np.array([np.prod(layer.output.shape[1:]) for layer in model.layers[1:]])
+    sizes = np.array([np.size(w) for w in model.trainable_weights])
+    return float(bytes_per_value * (batch_size * outputs.sum() + model.count_params()
+                                    + 3 * sizes.sum()))
+
+
 @pytest.mark.parametrize("grader, functions", [
+    (grade_training_memory, [memory_loop, memory_parts, memory_numpy]),
     (grade_dice, [dice_numpy, dice_keras_ops, dice_flattened]),
     (grade_bce_dice, [bce_dice_numpy, bce_dice_keras, bce_dice_two_losses]),
     (grade_per_class_iou, [iou_rows_and_columns, iou_loop, iou_from_union]),
@@ -578,6 +605,18 @@ def test_value_graders_accept_correct_answers_written_differently(grader, functi
     (grade_output_size, lambda s, d: None, "This size works"),
     (grade_overlap_counts, lambda k, s, n: overlap_loop(k, s, n)[:n * s, :n * s],
      "Your map has the 'same' size"),
+    (grade_training_memory, lambda m, b, v=4: memory_loop(m, b, v) - 3 * v * sum(
+        np.size(w) for w in m.trainable_weights), "The optimizer is missing"),
+    (grade_training_memory, lambda m, b, v=4: v * (b * sum(
+        np.prod(layer.output.shape[1:]) for layer in m.layers[1:]) + 4 * m.count_params()),
+     "BatchNorm's moving mean and variance are not trained"),
+    (grade_training_memory, lambda m, b, v=4: memory_loop(m, 1, v), "multiply the activations "
+     "by batch_size"),
+    (grade_training_memory, lambda m, b, v=4: memory_loop(m, b, 1), "multiply by bytes_per_value"),
+    (grade_training_memory, lambda m, b, v=4: v * b * sum(
+        np.prod(layer.output.shape[1:]) for layer in m.layers[1:]), "That is the activations alone"),
+    (grade_training_memory, lambda m, b, v=4: memory_loop(m, b, v) + v * b * np.prod(
+        m.inputs[0].shape[1:]), "You counted the Input layer too"),
     (grade_dice, lambda t, p: None, "did you forget `return`?"),
     (grade_per_class_iou, lambda c: np.diag(c) / np.zeros(len(c)), "a division by zero?"),
 ])
@@ -596,7 +635,7 @@ def crashes(*args):
 
 ALL_GRADERS = [grade_conv_block, grade_encoder_block, grade_decoder_block, grade_output_head,
                grade_dice, grade_bce_dice, grade_per_class_iou, grade_mae, grade_output_size,
-               grade_overlap_counts]
+               grade_overlap_counts, grade_training_memory]
 
 
 @pytest.mark.parametrize("grader", ALL_GRADERS, ids=lambda g: g.__name__)

@@ -41,3 +41,20 @@ def test_mixed_precision_needs_less_than_float32_by_the_estimate():
     assert mixed["weights"] == float32["weights"]                  # weights stay float32
     assert mixed["optimizer_and_gradients"] == float32["optimizer_and_gradients"]
     assert float32["activations"] / 2 < mixed["activations"] < float32["activations"]
+
+
+def test_the_peak_is_this_program_s_own_not_its_parent_s():
+    """On Linux ``ru_maxrss`` keeps, across exec, the peak of the process that started the
+    benchmark: from a pytest worker holding gigabytes the measured rise came out near 0. The
+    benchmark reads ``VmHWM`` instead, the peak of its own program."""
+    import numpy as np
+
+    if not Path("/proc/self/status").exists():
+        pytest.skip("VmHWM is read from /proc (Linux)")
+    held = np.ones(2**27)  # 1 GiB resident in this process, the parent
+    code = ("import runpy; benchmark = runpy.run_path(" + repr(str(BENCHMARK)) + "); "
+            "print(benchmark['_peak_resident_bytes']())")
+    peak = int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True).stdout)
+    assert held.nbytes == 2**30
+    assert 0 < peak < 2**29, f"the child's own peak is {peak:,} bytes: the parent's counted"

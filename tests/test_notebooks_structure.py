@@ -150,6 +150,7 @@ READER_QUESTIONS = {  # the questions readers ask most, each answered in a secti
     "09_multi_class.ipynb": "## Which loss and activation for several classes, and `from_logits` or not?",
     "10_dense_regression.ipynb": "## Can the same U-Net do dense regression if the sigmoid becomes linear?",
     "12_upsampling.ipynb": "## Is `kernel_size` needed for `Conv2DTranspose`?",
+    "13_scaling_up.ipynb": "## What to do when training runs out of memory at 512²?",
 }
 
 

@@ -91,6 +91,11 @@ def wrong_answers():
         (t.grade_output_size, lambda s, d: s - 184, {}),
         (t.grade_output_size, lambda s, d: None, {}),
         (t.grade_overlap_counts, lambda k, s, n: t.overlap_loop(k, s, n)[:n * s, :n * s], {}),
+        (t.grade_training_memory, lambda m, b, v=4: t.memory_loop(m, b, v) - 3 * v * sum(
+            np.size(w) for w in m.trainable_weights), {}),
+        (t.grade_training_memory, lambda m, b, v=4: t.memory_loop(m, 1, v), {}),
+        (t.grade_training_memory, lambda m, b, v=4: v * (b * sum(
+            np.prod(layer.output.shape[1:]) for layer in m.layers[1:]) + 4 * m.count_params()), {}),
     ]
 
 

@@ -31,6 +31,7 @@ PLAN = [
     ("10", "Dense regression", "linear head, MSE/MAE"),
     ("11", "The original U-Net", "valid padding, cropped skips, 572 → 388, overlap-tile"),
     ("12", "Upsampling", "transposed-conv overlaps, checkerboards, UpSampling2D"),
+    ("13", "Scaling up", "memory at 512², mixed precision, streaming data, tf.distribute"),
 ]
 
 

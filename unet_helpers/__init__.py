@@ -18,7 +18,7 @@ Building the network (notebooks 01–06, 11, 12)
   ``grading``          how the exercise graders decide: by behaviour, not by spelling
   ``block_exercises``  graders for the blocks a learner writes (conv, encoder, decoder, head, U-Net)
   ``block_mistakes``   how those graders name a mistake from the learner's layers
-  ``value_exercises``  graders for the exercises that compute numbers (Dice, IoU, MAE, sizes)
+  ``value_exercises``  graders for the exercises that compute numbers (Dice, IoU, MAE, sizes, memory)
 Data (07)
   ``synthetic``        synthetic cells, shapes and distance maps, made in memory
   ``folders``          your own images and masks from two folders

@@ -1,5 +1,6 @@
 """Graders for the exercises that compute numbers: Dice, BCE + Dice, per-class IoU, MAE, the
-unpadded output size and the overlap counts of a transposed convolution (notebooks 07–12).
+unpadded output size, the overlap counts of a transposed convolution and the training-memory
+estimate (notebooks 07–13).
 
 Each ``grade_*`` calls the learner's function and the library's own on the same examples and
 compares the results, so any correct way of writing it passes. For a wrong answer it names the
@@ -12,7 +13,7 @@ import numpy as np
 from .grading import BuildFailure, Report, run_learner
 
 __all__ = ["grade_values", "grade_dice", "grade_bce_dice", "grade_per_class_iou", "grade_mae",
-           "grade_output_size", "grade_overlap_counts"]
+           "grade_output_size", "grade_overlap_counts", "grade_training_memory"]
 
 
 def _close(a, b, tolerance):
@@ -213,3 +214,37 @@ def grade_overlap_counts(learner_counts, input_size=5):
               "Your map has the 'same' size, input × stride: the 'valid' output is "
               "(input − 1) × stride + kernel.")]
     return grade_values("overlap-count function", learner_counts, reference, examples, hints)
+
+
+def grade_training_memory(learner_memory):
+    """Grade ``learner_memory(model, batch_size, bytes_per_value)``, the bytes to train a built
+    model, against ``memory.training_memory_bytes(...)["total"]`` on two small U-Nets."""
+    from .memory import training_memory_bytes as reference_parts
+    from .model import build_small_unet, build_unet
+
+    small = build_small_unet(32, 1, base_filters=4, depth=2)
+    examples = [(small, 2, 4), (build_unet((48, 48, 3), base_filters=8, depth=3), 8, 4),
+                (small, 4, 2)]
+
+    def total(model, batch, size, part="total"):
+        return reference_parts(model, batch, size)[part]
+
+    def frozen(model, batch, size):      # Adam's slots and gradients for the moving statistics
+        return 3 * size * sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
+    hints = [(lambda got, a: _near(got, total(*a, "activations")), "That is the activations "
+              "alone: add the weights (every parameter) and, for every trainable weight, Adam's "
+              "two moment estimates and its gradient."),
+             (lambda got, a: _near(got, total(*a) - total(*a, "optimizer_and_gradients")), "The "
+              "optimizer is missing: Adam keeps two moment estimates per trainable weight, and "
+              "the gradient takes one more value: add 3 × trainable weights."),
+             (lambda got, a: _near(got, total(*a) + frozen(*a)), "BatchNorm's moving mean and "
+              "variance are not trained: count Adam's slots and the gradient for "
+              "model.trainable_weights only."),
+             (lambda got, a: _near(got, total(a[0], 1, a[2])), "Every image of the batch keeps "
+              "its own layer outputs: multiply the activations by batch_size."),
+             (lambda got, a: _near(got, total(*a) / a[2]), "That is a number of values: multiply "
+              "by bytes_per_value to get bytes."),
+             (lambda got, a: _near(got, total(*a) + np.prod(a[0].inputs[0].shape[1:]) * a[1] * a[2]),
+              "You counted the Input layer too: count the outputs of model.layers[1:], the "
+              "layers that compute something.")]
+    return grade_values("training-memory estimate", learner_memory, total, examples, hints)
