@@ -71,3 +71,17 @@ def test_ci_runs_make_test_and_makefile_has_the_targets():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     for target in ("lab:", "test:", "notebooks:", "sync:"):
         assert f"\n{target}" in makefile
+
+
+def test_the_browser_test_is_wired_up():
+    """make test-browser exists and CI runs it after make test; Playwright is its own extra (not
+    in dev, so make test installs no browser tooling) and make test does not collect it."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert "make test-browser" in ci and ci.index("make test") < ci.index("make test-browser")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\ntest-browser:" in makefile and 'executable_path=CHROMIUM' in (
+        ROOT / "browser_tests" / "lab.py").read_text(encoding="utf-8")
+    extras = pyproject()["project"]["optional-dependencies"]
+    assert [parse(item)[0] for item in extras["browser"]] == ["playwright"]
+    assert "playwright" not in pyproject_requirements()
+    assert "browser_tests" not in pyproject()["tool"]["pytest"]["ini_options"]["testpaths"]

@@ -35,8 +35,8 @@ MARKDOWN_PLACEHOLDER = ("**Your answer:** write it here, then compare with a cla
                         "teacher.")
 EXERCISE = re.compile(r"\bExercise\s+(\w+)", re.IGNORECASE)
 # Top-level folders of the repository that --force must never remove (nor anything inside them).
-PROTECTED = {".git", ".ci", ".venv", "notebooks", "data", "unet_helpers", "tests", "tools",
-             "benchmarks"}
+PROTECTED = {".git", ".ci", ".venv", ".venv-colab", "notebooks", "data", "unet_helpers", "tests",
+             "tools", "benchmarks"}
 
 README = """\
 # Student edition of "U-Net, block by block"
