@@ -1,6 +1,5 @@
 """The shape explorer: sizes that work, parameters, training memory from formulas, the widget."""
 
-import time
 
 import pytest
 
@@ -172,9 +171,7 @@ def test_shape_explorer_follows_its_controls():
              ("batch_size", 16, {"size": 188, "padding": "valid", "batch_size": 16})]
     for name, value, changed in steps:
         picture = explorer.children[2].value
-        start = time.perf_counter()
-        set_control(explorer, name, value)
-        assert time.perf_counter() - start < 2.0   # loose: it redraws well under a second
+        set_control(explorer, name, value)   # redraw times: benchmarks/explorers.py
         expected = shape_report(**{**SMALL, "batch_size": 8, **changed})
         assert explorer_readout(explorer) == format_shape_report(expected)
         assert explorer.children[2].value != picture
