@@ -12,7 +12,7 @@ from unet_helpers.transposed_conv import (count_taps, overlap_counts, phase_sums
 from unet_helpers.upsamplers import (UPSAMPLERS, build_upsampler, checkerboard_strength,
                                      overlap_map, upsampler_kernel_size, upsampler_macs,
                                      upsampler_params, upsampling_layers)
-from unet_helpers.upsampling_plots import show_overlap, show_overlap_map
+from unet_helpers.upsampling_plots import show_overlap_map
 
 pytestmark = pytest.mark.usefixtures("fresh_keras_session")
 
@@ -181,16 +181,6 @@ def test_checkerboard_strength_bad_input():
 def test_show_overlap_map_writes_every_value():
     ax = show_overlap_map(overlap_counts(3, 2, 4), title="k3")
     assert len(ax.texts) == 64 and ax.get_title() == "k3"
-
-
-def test_show_overlap(capsys):
-    counts = show_overlap(4, 2)
-    assert counts.shape == (8, 8)
-    assert "[2, 2] -> even overlap" in capsys.readouterr().out
-    show_overlap(1, 2)
-    assert "holes" in capsys.readouterr().out
-    show_overlap(5, 3)   # the explorer's test: tests/test_transposed_conv_explorer.py
-    assert "[2, 2, 1] -> uneven overlap" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("kind", UPSAMPLERS)

@@ -3,9 +3,8 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .transposed_conv import overlap_counts, taps_per_phase
 
-__all__ = ["show_overlap_map", "show_overlap"]
+__all__ = ["show_overlap_map"]
 
 
 def show_overlap_map(counts, ax=None, title="", vmax=None):
@@ -26,16 +25,3 @@ def show_overlap_map(counts, ax=None, title="", vmax=None):
     ax.set_xticks([])
     ax.set_yticks([])
     return ax
-
-
-def show_overlap(kernel_size=3, strides=2, input_size=4):
-    """Draw the overlap map of one ``Conv2DTranspose`` (padding 'same') and print the taps per
-    phase; what the overlap explorer shows. Returns the counts ``(s*n, s*n)``."""
-    counts = overlap_counts(kernel_size, strides, input_size)
-    per_axis = taps_per_phase(kernel_size, strides)
-    show_overlap_map(counts, title=f"kernel {kernel_size}, stride {strides}")
-    plt.show()
-    verdict = "holes (0 taps)" if min(per_axis) == 0 else (
-        "even overlap" if len(set(per_axis)) == 1 else "uneven overlap")
-    print(f"taps per phase along one axis: {per_axis} -> {verdict}")
-    return counts
