@@ -27,7 +27,7 @@ MIRRORED_SCRIPT = textwrap.dedent("""
     def train(strategy):
         keras.utils.set_random_seed(0)
         with strategy.scope():
-            model = synchronized_batch_norm(build_small_unet(32, 1, base_filters=4, depth=2))
+            model = synchronized_batch_norm(build_small_unet(32, 1, base_filters=4, depth=1))
             optimizer = keras.optimizers.Adam(1e-3)
         losses = train_steps(strategy, model, optimizer, data.repeat(), 3)
         return model, losses
@@ -36,7 +36,7 @@ MIRRORED_SCRIPT = textwrap.dedent("""
     two_model, two_losses = train(mirrored)
     one_model, one_losses = train(tf.distribute.OneDeviceStrategy(devices[0]))
     with mirrored.scope():
-        fitted = build_small_unet(32, 1, base_filters=4, depth=2)
+        fitted = build_small_unet(32, 1, base_filters=4, depth=1)
         fitted.compile(optimizer="adam", loss="binary_crossentropy")
     history = fitted.fit(data, epochs=1, verbose=0)
     print(json.dumps({

@@ -13,9 +13,9 @@ with its own ``index``. The workers must be able to reach each other on those po
 ``run_local_workers(2)`` starts two workers on 127.0.0.1, waits for them, and returns each
 one's final weights, so you can check that training kept them identical. Each worker runs
 ``python -m unet_helpers.multi_worker --index I --ports P0,P1 ...`` (the ``main`` below): it
-builds the same small U-Net inside the strategy's scope, trains it for a few custom steps
-(``distributed.train_steps``; Keras 3's ``model.fit`` fails under this strategy) and saves its
-weights to ``worker_I.npz``.
+builds the same one-level small U-Net (``depth=1``) inside the strategy's scope, trains it for a
+few custom steps (``distributed.train_steps``; Keras 3's ``model.fit`` fails under this
+strategy) and saves its weights to ``worker_I.npz``.
 """
 
 import argparse
@@ -103,7 +103,7 @@ def _train_one_worker(index, ports, steps, synchronized, out_dir):
     dataset = tf.data.Dataset.from_tensor_slices((images, masks)).repeat()
     dataset = dataset.batch(global_batch, drop_remainder=True)
     with strategy.scope():
-        model = build_small_unet(32, 1, base_filters=4, depth=2)
+        model = build_small_unet(32, 1, base_filters=4, depth=1)
         if synchronized:
             model = synchronized_batch_norm(model)
         optimizer = keras.optimizers.Adam(1e-3)

@@ -68,6 +68,10 @@ def _compile(model, loss, metrics, learning_rate, steps_per_execution, jit_compi
         raise ValueError(f"jit_compile must be True or False, got {jit_compile!r}.")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss, metrics=metrics,
                   steps_per_execution=steps_per_execution, jit_compile=jit_compile)
+    # Adam's slots made now, under the model's strategy: built lazily inside the first training
+    # step, they would make TensorFlow trace that step twice (once creating them, once without).
+    with model.distribute_strategy.scope():
+        model.optimizer.build(model.trainable_variables)
     return model
 
 
