@@ -53,6 +53,26 @@ def test_compile_binary_uses_the_series_defaults():
     assert float(compile_binary(model, 1e-4).optimizer.learning_rate) == pytest.approx(1e-4)
 
 
+@pytest.mark.parametrize("compile_helper, model_arguments, targets", [
+    (compile_binary, {}, lambda masks: masks),
+    (compile_multiclass, {"num_classes": 3, "output_activation": "softmax"},
+     lambda masks: (masks * 2).astype("int32")),
+    (lambda model: compile_regression(model, loss="mse"), {"output_activation": "linear"},
+     lambda masks: masks),
+], ids=["binary", "multiclass", "regression"])
+def test_compile_helpers_make_adam_s_slots_so_the_first_fit_traces_its_step_once(
+        compile_helper, model_arguments, targets):
+    images, masks = synthetic_cells(8, 32, seed=2)
+    model = compile_helper(build_small_unet(32, base_filters=4, depth=1, **model_arguments))
+    assert model.optimizer.built and model.optimizer.iterations is not None
+    traced = []
+    train_step = model.train_step
+    model.train_step = lambda data: traced.append(1) or train_step(data)  # runs once per trace
+    model.fit(images, targets(masks), batch_size=4, epochs=2, verbose=0)
+    assert len(traced) == 1  # with Adam built lazily inside the step, TensorFlow traces it twice
+    assert int(model.optimizer.iterations) == 4
+
+
 def test_batchnorm_drift_is_zero_when_the_statistics_match_and_grows_when_they_do_not():
     model = build_small_unet(16, base_filters=2, depth=1)
     images = np.random.default_rng(0).uniform(0.2, 0.8, (4, 16, 16, 1)).astype("float32")
