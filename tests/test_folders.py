@@ -78,6 +78,13 @@ def test_empty_folder(tmp_path, folders):
         load_folder(tmp_path / "empty", folders[1])
 
 
+def test_the_parent_folder_passed_as_images_dir_says_which_subfolder_to_pass(folders):
+    images, masks = folders
+    with pytest.raises(ValueError, match=r"has no images .* It holds the folders images, masks: "
+                                         r"pass the one with the files"):
+        load_folder(images.parent, masks)
+
+
 def test_missing_folder(tmp_path, folders):
     with pytest.raises(FileNotFoundError, match="masks folder .* does not exist"):
         load_folder(folders[0], tmp_path / "nope")
@@ -123,8 +130,16 @@ def test_mask_values_neither_binary_nor_ids(folders):
     images, masks = folders
     blurred = np.linspace(0, 255, 32 * 48).reshape(32, 48).astype(np.uint8)
     save(masks / "cell_0.png", blurred)
-    with pytest.raises(ValueError, match="neither binary .* nor small class ids.*JPEG"):
+    with pytest.raises(ValueError, match="neither binary .* nor small class ids.*JPEG") as error:
         load_folder(images, masks)
+    assert "swapped" not in str(error.value)  # one bad mask among good ones: not a swap
+
+
+def test_swapped_folders_are_named_as_a_likely_cause(folders):
+    images, masks = folders
+    with pytest.raises(ValueError, match="Every mask looks like this: are the images and masks "
+                                         "folders swapped?"):
+        load_folder(masks, images)
 
 
 def test_colour_masks_with_different_channels(folders):

@@ -617,6 +617,17 @@ def test_value_graders_accept_correct_answers_written_differently(grader, functi
         np.prod(layer.output.shape[1:]) for layer in m.layers[1:]), "That is the activations alone"),
     (grade_training_memory, lambda m, b, v=4: memory_loop(m, b, v) + v * b * np.prod(
         m.inputs[0].shape[1:]), "You counted the Input layer too"),
+    (grade_training_memory, lambda m, b, v=4: memory_loop(m, b, v) - v * sum(
+        np.size(w) for w in m.trainable_weights), "the gradient itself takes a third"),
+    (grade_training_memory, lambda m, b, v=4: memory_loop(m, b, v) - v * sum(
+        np.size(w) for w in m.non_trainable_weights), "every parameter, trainable or not"),
+    (grade_training_memory, lambda m, b, v=4: memory_loop(m, b, 4),
+     "bytes_per_value=2): yours is"),
+    (grade_training_memory, lambda m, b, v=4: memory_loop(m, b, 4),
+     "You used 4 bytes per value whatever bytes_per_value says"),
+    (grade_training_memory, lambda m, b, v=4: sum(
+        np.prod(layer.output_shape[1:]) for layer in m.layers[1:]),
+     "output_shape is Keras 2; in Keras 3 write layer.output.shape"),
     (grade_dice, lambda t, p: None, "did you forget `return`?"),
     (grade_per_class_iou, lambda c: np.diag(c) / np.zeros(len(c)), "a division by zero?"),
 ])
@@ -652,6 +663,8 @@ def test_broken_code_becomes_a_finding_never_an_exception(grader, broken, capsys
     assert grader(broken) is False
     lines = verdict(capsys)
     assert lines[-1].startswith("Not yet: your ")
+    if broken is crashes:  # nothing was compared, so the verdict does not say "differs"
+        assert lines[-1].endswith("raised an error before it could be compared (see ✗ above).")
 
 
 def test_the_unet_grader_survives_stubs_and_crashes(capsys):

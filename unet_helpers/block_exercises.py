@@ -53,6 +53,7 @@ def _grade(what, kind, learner_function, reference_function, input_shapes, args,
     except NotImplementedError:
         report.not_implemented = True
     except BuildFailure as failure:
+        report.raised = True
         report.bad(explain_failure(failure.original, kind))
     except Exception as error:  # a grader never raises
         report.bad(f"The grader could not compare your {what} ({type(error).__name__}: "
@@ -122,6 +123,7 @@ def grade_unet(learner_build, reference_model, what="U-Net"):
     except NotImplementedError:
         report.not_implemented = True
     except BuildFailure as failure:
+        report.raised = True
         report.bad(explain_failure(failure.original, "model"))
     except Exception as error:  # a grader never raises
         report.bad(f"The grader could not compare your {what} ({type(error).__name__}: "

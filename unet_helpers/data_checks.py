@@ -183,7 +183,9 @@ def check_mask_conventions(values_by_name, void_names=(), max_class_id=63):
             f"ids (0..{max_class_id}): {shown['other']}. Masks saved as JPEG get such in-between "
             "values from compression, and so do masks resized with bilinear interpolation: save "
             "masks as PNG, resize them with nearest-neighbour, or threshold them (mask > 127, or "
-            "mask > 0.5 for values in [0, 1]).")
+            "mask > 0.5 for values in [0, 1])."
+            + (" Every mask looks like this: are the images and masks folders swapped?"
+               if len(groups["other"]) == len(values_by_name) > 1 else ""))
     if "binary255" in groups and "ids" in groups:
         raise ValueError(
             f"The masks mix two conventions: {names['binary255']} 0/255 (binary), but "

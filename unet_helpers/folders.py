@@ -50,8 +50,12 @@ def _image_files(folder, role):
                     f"path starts in {os.getcwd()!r}).")
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
+        inside = sorted(p.name for p in folder.iterdir() if p.is_dir())
+        hint = (f" It holds the folder{'s' * (len(inside) > 1)} {', '.join(inside[:4])}: pass "
+                "the one with the files, e.g. images_dir='.../images', masks_dir='.../masks'."
+                if inside else "")
         raise ValueError(f"The {role} folder {str(folder)!r} has no images "
-                         f"(looked for {', '.join(IMAGE_SUFFIXES)}).")
+                         f"(looked for {', '.join(IMAGE_SUFFIXES)}).{hint}")
     stems = {}
     for path in files:
         if path.stem in stems:

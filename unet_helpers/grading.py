@@ -36,6 +36,7 @@ class Report:
         self.what = what
         self.lines = []
         self.not_implemented = False
+        self.raised = False  # the learner's code raised before anything could be compared
 
     def good(self, text):
         self.lines.append((True, text))
@@ -56,6 +57,9 @@ class Report:
                   "`raise NotImplementedError`), run that cell, then this one again.")
         elif self.passed:
             print(f"Your {self.what} matches the reference.")
+        elif self.raised:
+            print(f"Not yet: your {self.what} raised an error before it could be compared "
+                  "(see ✗ above).")
         else:
             print(f"Not yet: your {self.what} differs from the reference (see ✗ above).")
         return self.passed

@@ -44,12 +44,12 @@ def _problem(got, expected, tolerance):
     return f"largest difference {np.nanmax(np.abs(mine - wanted)):.3g}"
 
 
-def grade_values(what, learner, reference, examples, hints=(), tolerance=1e-4):
+def grade_values(what, learner, reference, examples, hints=(), tolerance=1e-4, describe=None):
     """Compare ``learner(*args)`` with ``reference(*args)`` for every ``args`` in ``examples``.
 
     ``hints``: ``(test, text)`` pairs; ``test(got, args)`` returns True when ``got`` shows the
     mistake that ``text`` names. The first failing example is reported, with the first hint
-    that fits it.
+    that fits it, and its arguments: as written when they are numbers, else ``describe(*args)``.
     """
     report = Report(what)
     try:
@@ -59,8 +59,10 @@ def grade_values(what, learner, reference, examples, hints=(), tolerance=1e-4):
             problem = _problem(got, expected, tolerance)
             if problem is not None:
                 hint = next((text for test, text in hints if _safe(test, got, args)), "")
-                where = (f" ({', '.join(map(repr, args))})"
-                         if all(np.isscalar(a) for a in args) else "")
+                if all(np.isscalar(a) for a in args):
+                    where = f" ({', '.join(map(repr, args))})"
+                else:
+                    where = f" ({describe(*args)})" if describe else ""
                 stop = "" if problem.endswith(("?", ".")) else "."
                 report.bad(f"example {number} of {len(examples)}{where}: {problem}{stop} "
                            f"{hint}".strip())
@@ -70,10 +72,23 @@ def grade_values(what, learner, reference, examples, hints=(), tolerance=1e-4):
     except NotImplementedError:
         report.not_implemented = True
     except BuildFailure as failure:
-        report.bad(f"your function raised {type(failure.original).__name__}: {failure}")
+        report.raised = True
+        report.bad(f"your function raised {type(failure.original).__name__}: {failure}"
+                   + _keras_2_hint(failure.original))
     except Exception as error:  # a grader never raises
         report.bad(f"the grader could not compare ({type(error).__name__}: {error})")
     return report.finish()
+
+
+KERAS_2_ATTRIBUTES = {"output_shape": "layer.output.shape", "input_shape": "layer.input.shape"}
+
+
+def _keras_2_hint(error):
+    """A hint when the learner used an attribute that Keras 3 layers no longer have."""
+    for old, new in KERAS_2_ATTRIBUTES.items():
+        if isinstance(error, AttributeError) and f"attribute '{old}'" in str(error):
+            return f". {old} is Keras 2; in Keras 3 write {new}."
+    return ""
 
 
 def _safe(test, got, args):
@@ -218,7 +233,8 @@ def grade_overlap_counts(learner_counts, input_size=5):
 
 def grade_training_memory(learner_memory):
     """Grade ``learner_memory(model, batch_size, bytes_per_value)``, the bytes to train a built
-    model, against ``memory.training_memory_bytes(...)["total"]`` on two small U-Nets."""
+    model, against ``memory.training_memory_bytes(...)["total"]``: three examples on two small
+    U-Nets, the last with ``bytes_per_value=2``."""
     from .memory import training_memory_bytes as reference_parts
     from .model import build_small_unet, build_unet
 
@@ -229,8 +245,15 @@ def grade_training_memory(learner_memory):
     def total(model, batch, size, part="total"):
         return reference_parts(model, batch, size)[part]
 
+    def count(weights):
+        return sum(int(np.prod(w.shape)) for w in weights)
+
     def frozen(model, batch, size):      # Adam's slots and gradients for the moving statistics
-        return 3 * size * sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
+        return 3 * size * count(model.non_trainable_weights)
+
+    def describe(model, batch, size):
+        return (f"a U-Net with {model.count_params():,} parameters, batch_size={batch}, "
+                f"bytes_per_value={size}")
     hints = [(lambda got, a: _near(got, total(*a, "activations")), "That is the activations "
               "alone: add the weights (every parameter) and, for every trainable weight, Adam's "
               "two moment estimates and its gradient."),
@@ -240,6 +263,15 @@ def grade_training_memory(learner_memory):
              (lambda got, a: _near(got, total(*a) + frozen(*a)), "BatchNorm's moving mean and "
               "variance are not trained: count Adam's slots and the gradient for "
               "model.trainable_weights only."),
+             (lambda got, a: _near(got, total(*a) - a[2] * count(a[0].trainable_weights)),
+              "One value per trainable weight is missing: Adam keeps two moment estimates, and "
+              "the gradient itself takes a third: 3 × trainable weights."),
+             (lambda got, a: _near(got, total(*a) - a[2] * count(a[0].non_trainable_weights)),
+              "The weights themselves are every parameter, trainable or not: BatchNorm's moving "
+              "mean and variance take memory too (model.count_params())."),
+             (lambda got, a: a[2] != 4 and _near(got, total(a[0], a[1], 4)), "You used 4 bytes "
+              "per value whatever bytes_per_value says: multiply by bytes_per_value (2 here, as "
+              "for 16-bit values)."),
              (lambda got, a: _near(got, total(a[0], 1, a[2])), "Every image of the batch keeps "
               "its own layer outputs: multiply the activations by batch_size."),
              (lambda got, a: _near(got, total(*a) / a[2]), "That is a number of values: multiply "
@@ -247,4 +279,5 @@ def grade_training_memory(learner_memory):
              (lambda got, a: _near(got, total(*a) + np.prod(a[0].inputs[0].shape[1:]) * a[1] * a[2]),
               "You counted the Input layer too: count the outputs of model.layers[1:], the "
               "layers that compute something.")]
-    return grade_values("training-memory estimate", learner_memory, total, examples, hints)
+    return grade_values("training-memory estimate", learner_memory, total, examples, hints,
+                        describe=describe)
