@@ -19,6 +19,7 @@ Building the network (notebooks 01–06, 11, 12)
   ``block_exercises``  graders for the blocks a learner writes (conv, encoder, decoder, head, U-Net)
   ``block_mistakes``   how those graders name a mistake from the learner's layers
   ``value_exercises``  graders for the exercises that compute numbers (Dice, IoU, MAE, sizes, memory)
+  ``value_grading``    how those graders compare numbers and name a mistake (``grade_values``)
 Data (07)
   ``synthetic``        synthetic cells, shapes and distance maps, made in memory
   ``folders``          your own images and masks from two folders

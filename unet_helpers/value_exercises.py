@@ -5,101 +5,16 @@ estimate (notebooks 07–13).
 Each ``grade_*`` calls the learner's function and the library's own on the same examples and
 compares the results, so any correct way of writing it passes. For a wrong answer it names the
 mistake when it recognises it (a missing factor 2, IoU instead of Dice, MSE instead of MAE, ...).
-It prints one line per finding and one verdict, returns True or False, and never raises.
+It prints one line per finding and one verdict, returns True or False, and never raises
+(the comparison itself is ``value_grading.grade_values``).
 """
 
 import numpy as np
 
-from .grading import BuildFailure, Report, run_learner
+from .value_grading import grade_values, near
 
-__all__ = ["grade_values", "grade_dice", "grade_bce_dice", "grade_per_class_iou", "grade_mae",
+__all__ = ["grade_dice", "grade_bce_dice", "grade_per_class_iou", "grade_mae",
            "grade_output_size", "grade_overlap_counts", "grade_training_memory"]
-
-
-def _close(a, b, tolerance):
-    return a.shape == b.shape and np.allclose(a, b, rtol=tolerance, atol=tolerance, equal_nan=True)
-
-
-def _problem(got, expected, tolerance):
-    """What is wrong with ``got`` (None when it matches ``expected``)."""
-    if got is None and expected is not None:
-        return "your function returned None: did you forget `return`?"
-    if expected is None:
-        return None if got is None else f"yours is {got!r}, expected None (this input cannot work)"
-    try:
-        mine = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return f"your function returned {type(got).__name__}, expected a number or an array"
-    wanted = np.asarray(expected, dtype=np.float64)
-    if mine.shape != wanted.shape and mine.size == wanted.size == 1:
-        mine = mine.reshape(wanted.shape)
-    if mine.shape != wanted.shape:
-        return f"your result has shape {mine.shape}, expected {wanted.shape}"
-    if np.isinf(mine).any() or (np.isnan(mine) & ~np.isnan(wanted)).any():
-        return "your result holds NaN or infinity: a division by zero?"
-    if _close(mine, wanted, tolerance):
-        return None
-    if wanted.size == 1:
-        return f"yours is {mine.item():.6g}, expected {wanted.item():.6g}"
-    return f"largest difference {np.nanmax(np.abs(mine - wanted)):.3g}"
-
-
-def grade_values(what, learner, reference, examples, hints=(), tolerance=1e-4, describe=None):
-    """Compare ``learner(*args)`` with ``reference(*args)`` for every ``args`` in ``examples``.
-
-    ``hints``: ``(test, text)`` pairs; ``test(got, args)`` returns True when ``got`` shows the
-    mistake that ``text`` names. The first failing example is reported, with the first hint
-    that fits it, and its arguments: as written when they are numbers, else ``describe(*args)``.
-    """
-    report = Report(what)
-    try:
-        for number, args in enumerate(examples, start=1):
-            expected = reference(*args)
-            got = run_learner(learner, *args)
-            problem = _problem(got, expected, tolerance)
-            if problem is not None:
-                hint = next((text for test, text in hints if _safe(test, got, args)), "")
-                if all(np.isscalar(a) for a in args):
-                    where = f" ({', '.join(map(repr, args))})"
-                else:
-                    where = f" ({describe(*args)})" if describe else ""
-                stop = "" if problem.endswith(("?", ".")) else "."
-                report.bad(f"example {number} of {len(examples)}{where}: {problem}{stop} "
-                           f"{hint}".strip())
-                break
-        else:
-            report.good(f"same result as the reference on all {len(examples)} examples")
-    except NotImplementedError:
-        report.not_implemented = True
-    except BuildFailure as failure:
-        report.raised = True
-        report.bad(f"your function raised {type(failure.original).__name__}: {failure}"
-                   + _keras_2_hint(failure.original))
-    except Exception as error:  # a grader never raises
-        report.bad(f"the grader could not compare ({type(error).__name__}: {error})")
-    return report.finish()
-
-
-KERAS_2_ATTRIBUTES = {"output_shape": "layer.output.shape", "input_shape": "layer.input.shape"}
-
-
-def _keras_2_hint(error):
-    """A hint when the learner used an attribute that Keras 3 layers no longer have."""
-    for old, new in KERAS_2_ATTRIBUTES.items():
-        if isinstance(error, AttributeError) and f"attribute '{old}'" in str(error):
-            return f". {old} is Keras 2; in Keras 3 write {new}."
-    return ""
-
-
-def _safe(test, got, args):
-    try:
-        return bool(test(got, args))
-    except Exception:
-        return False
-
-
-def _near(got, value, tolerance=1e-3):
-    return np.allclose(np.asarray(got, dtype=np.float64), value, rtol=tolerance, atol=tolerance)
 
 
 def _mask_examples():
@@ -134,13 +49,13 @@ def grade_dice(learner_dice):
         y_true, y_pred = args
         overlap = _overlap(y_true, y_pred)
         return overlap / (np.sum(y_true) + np.sum(y_pred) - overlap)
-    hints = [(lambda got, args: _near(got, _dice(*args) / 2), "Dice has a factor 2: "
+    hints = [(lambda got, args: near(got, _dice(*args) / 2), "Dice has a factor 2: "
               "2·|A ∩ B| / (|A| + |B|)."),
-             (lambda got, args: _near(got, iou(args)), "That is IoU, |A ∩ B| / |A ∪ B|; Dice "
+             (lambda got, args: near(got, iou(args)), "That is IoU, |A ∩ B| / |A ∪ B|; Dice "
               "divides 2·|A ∩ B| by |A| + |B|."),
-             (lambda got, args: _near(got, 1 - _dice(*args)), "That is the Dice loss, 1 − Dice: "
+             (lambda got, args: near(got, 1 - _dice(*args)), "That is the Dice loss, 1 − Dice: "
               "return the coefficient itself."),
-             (lambda got, args: _near(got, np.mean([_dice(t[None], p[None]) for t, p in zip(*args)])),
+             (lambda got, args: near(got, np.mean([_dice(t[None], p[None]) for t, p in zip(*args)])),
               "That is the mean of each image's Dice: this Dice counts all pixels of all images "
               "together.")]
     return grade_values("Dice", learner_dice, _dice, _mask_examples(), hints)
@@ -158,11 +73,11 @@ def grade_bce_dice(learner_loss):
 
     def bce(args):
         return float(keras.ops.mean(keras.losses.binary_crossentropy(*args)))
-    hints = [(lambda got, args: _near(got, bce(args)), "That is the cross-entropy alone: add "
+    hints = [(lambda got, args: near(got, bce(args)), "That is the cross-entropy alone: add "
               "the Dice loss, 1 − Dice."),
-             (lambda got, args: _near(got, 1 - _dice(*args)), "That is the Dice loss alone: add "
+             (lambda got, args: near(got, 1 - _dice(*args)), "That is the Dice loss alone: add "
               "the mean binary cross-entropy."),
-             (lambda got, args: _near(got, bce(args) + _dice(*args)), "You added the Dice "
+             (lambda got, args: near(got, bce(args) + _dice(*args)), "You added the Dice "
               "coefficient: the loss adds 1 − Dice, which is 0 for a perfect mask.")]
     return grade_values("BCE + Dice loss", learner_loss, reference, _mask_examples(), hints)
 
@@ -174,10 +89,10 @@ def grade_per_class_iou(learner_iou):
     rng = np.random.default_rng(0)
     examples = [(np.diag([50, 30, 20]),), (rng.integers(0, 40, (4, 4)),),
                 (rng.integers(0, 90, (3, 3)),)]
-    hints = [(lambda got, args: _near(got, np.diag(args[0]) / args[0].sum(axis=1)),
+    hints = [(lambda got, args: near(got, np.diag(args[0]) / args[0].sum(axis=1)),
               "That is each class's recall, TP / (row sum): IoU also counts the false positives "
               "(the rest of the column)."),
-             (lambda got, args: _near(got, 2 * np.diag(args[0]) / (args[0].sum(axis=0)
+             (lambda got, args: near(got, 2 * np.diag(args[0]) / (args[0].sum(axis=0)
                                                                    + args[0].sum(axis=1))),
               "That is the Dice of each class, 2·TP / (row + column): IoU is TP / (row + "
               "column − TP).")]
@@ -196,9 +111,9 @@ def grade_mae(learner_mae):
     truth = rng.normal(0, 5, (2, 8, 8, 1)).astype("float32")
     examples = [(truth, truth + 1), (truth, rng.normal(0, 5, truth.shape).astype("float32")),
                 (truth, np.zeros_like(truth))]
-    hints = [(lambda got, args: _near(got, np.mean((args[1] - args[0]) ** 2)), "That is the "
+    hints = [(lambda got, args: near(got, np.mean((args[1] - args[0]) ** 2)), "That is the "
               "mean squared error: take the absolute value, not the square."),
-             (lambda got, args: _near(abs(got), abs(np.mean(args[1] - args[0]))), "Errors of "
+             (lambda got, args: near(abs(got), abs(np.mean(args[1] - args[0]))), "Errors of "
               "opposite signs cancel: take the absolute value of each error before the mean.")]
     return grade_values("MAE", learner_mae, reference, examples, hints, tolerance=1e-3)
 
@@ -254,29 +169,29 @@ def grade_training_memory(learner_memory):
     def describe(model, batch, size):
         return (f"a U-Net with {model.count_params():,} parameters, batch_size={batch}, "
                 f"bytes_per_value={size}")
-    hints = [(lambda got, a: _near(got, total(*a, "activations")), "That is the activations "
+    hints = [(lambda got, a: near(got, total(*a, "activations")), "That is the activations "
               "alone: add the weights (every parameter) and, for every trainable weight, Adam's "
               "two moment estimates and its gradient."),
-             (lambda got, a: _near(got, total(*a) - total(*a, "optimizer_and_gradients")), "The "
+             (lambda got, a: near(got, total(*a) - total(*a, "optimizer_and_gradients")), "The "
               "optimizer is missing: Adam keeps two moment estimates per trainable weight, and "
               "the gradient takes one more value: add 3 × trainable weights."),
-             (lambda got, a: _near(got, total(*a) + frozen(*a)), "BatchNorm's moving mean and "
+             (lambda got, a: near(got, total(*a) + frozen(*a)), "BatchNorm's moving mean and "
               "variance are not trained: count Adam's slots and the gradient for "
               "model.trainable_weights only."),
-             (lambda got, a: _near(got, total(*a) - a[2] * count(a[0].trainable_weights)),
+             (lambda got, a: near(got, total(*a) - a[2] * count(a[0].trainable_weights)),
               "One value per trainable weight is missing: Adam keeps two moment estimates, and "
               "the gradient itself takes a third: 3 × trainable weights."),
-             (lambda got, a: _near(got, total(*a) - a[2] * count(a[0].non_trainable_weights)),
+             (lambda got, a: near(got, total(*a) - a[2] * count(a[0].non_trainable_weights)),
               "The weights themselves are every parameter, trainable or not: BatchNorm's moving "
               "mean and variance take memory too (model.count_params())."),
-             (lambda got, a: a[2] != 4 and _near(got, total(a[0], a[1], 4)), "You used 4 bytes "
+             (lambda got, a: a[2] != 4 and near(got, total(a[0], a[1], 4)), "You used 4 bytes "
               "per value whatever bytes_per_value says: multiply by bytes_per_value (2 here, as "
               "for 16-bit values)."),
-             (lambda got, a: _near(got, total(a[0], 1, a[2])), "Every image of the batch keeps "
+             (lambda got, a: near(got, total(a[0], 1, a[2])), "Every image of the batch keeps "
               "its own layer outputs: multiply the activations by batch_size."),
-             (lambda got, a: _near(got, total(*a) / a[2]), "That is a number of values: multiply "
+             (lambda got, a: near(got, total(*a) / a[2]), "That is a number of values: multiply "
               "by bytes_per_value to get bytes."),
-             (lambda got, a: _near(got, total(*a) + np.prod(a[0].inputs[0].shape[1:]) * a[1] * a[2]),
+             (lambda got, a: near(got, total(*a) + np.prod(a[0].inputs[0].shape[1:]) * a[1] * a[2]),
               "You counted the Input layer too: count the outputs of model.layers[1:], the "
               "layers that compute something.")]
     return grade_values("training-memory estimate", learner_memory, total, examples, hints,
