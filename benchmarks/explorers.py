@@ -18,7 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-from unet_helpers.explorer_layout import set_control  # noqa: E402
+from unet_helpers.explorer_layout import explorer_readout, set_control  # noqa: E402
 from unet_helpers.explorers import shape_explorer  # noqa: E402
 from unet_helpers.feature_maps import block_activations, feature_map_explorer  # noqa: E402
 from unet_helpers.model import build_small_unet  # noqa: E402
@@ -30,12 +30,19 @@ from unet_helpers.transposed_conv_explorer import transposed_conv_explorer  # no
 
 
 def redraw_seconds(explorer, name, values):
-    """Seconds per redraw while ``name`` takes each of ``values`` in turn."""
+    """Seconds per redraw while ``name`` takes each of ``values`` in turn.
+
+    An explorer shows an error in its readout ("✗ ...") instead of raising, so a redraw that
+    failed would look fast: this stops on one.
+    """
     seconds = []
     for value in values:
         start = time.perf_counter()
         set_control(explorer, name, value)
         seconds.append(time.perf_counter() - start)
+        readout = explorer_readout(explorer)
+        if readout.startswith("✗"):
+            raise RuntimeError(f"{name}={value!r} did not redraw: {readout}")
     return seconds
 
 

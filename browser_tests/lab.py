@@ -75,6 +75,15 @@ def port_is_free(port):
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
+def _is_kernel(pid):
+    """True while ``pid`` is an ipykernel process (a pid that ended may be reused by another)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"ipykernel" in command
+
+
 class JupyterLabServer:
     """``python -m jupyterlab`` from this venv, isolated from the user's Jupyter files.
 
@@ -188,8 +197,9 @@ class JupyterLabServer:
                     pass
             self._end_process()
             for pid in self.kernel_pids:  # only kernels this run started (their pid was asked)
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
+                if _is_kernel(pid):       # still running: the shutdown did not end it
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.kill(pid, signal.SIGKILL)
         finally:
             if self.tmp is not None:
                 shutil.rmtree(self.tmp, ignore_errors=True)
@@ -384,10 +394,6 @@ class NotebookPage:
 
     def kernel_name(self):
         return self.page.evaluate("() => window.__unetPanel.sessionContext.session.kernel.name")
-
-    def notebook_kernelspec(self):
-        return self.page.evaluate(
-            "() => (window.__unetPanel.model.getMetadata('kernelspec') || {}).name || null")
 
     def run_all(self):
         self.page.evaluate(_START_RUN_ALL)

@@ -22,6 +22,7 @@ from unet_helpers.model import build_unet
 from unet_helpers.value_exercises import (grade_bce_dice, grade_dice, grade_mae,
                                           grade_output_size, grade_overlap_counts,
                                           grade_per_class_iou, grade_training_memory)
+from unet_helpers.value_grading import grade_values
 
 pytestmark = pytest.mark.usefixtures("fresh_keras_session")
 
@@ -656,15 +657,28 @@ def test_a_stub_is_not_implemented_yet_and_nothing_raises(grader, capsys):
     assert lines[-1].startswith("Your ") and ": not implemented yet." in lines[-1]
 
 
+def returns_text(*args):
+    return "not a tensor"
+
+
 @pytest.mark.parametrize("grader", ALL_GRADERS, ids=lambda g: g.__name__)
-@pytest.mark.parametrize("broken", [crashes, lambda *args: "not a tensor", lambda: None],
+@pytest.mark.parametrize("broken", [crashes, returns_text, lambda: None],
                          ids=["raises", "returns text", "takes no arguments"])
 def test_broken_code_becomes_a_finding_never_an_exception(grader, broken, capsys):
     assert grader(broken) is False
     lines = verdict(capsys)
     assert lines[-1].startswith("Not yet: your ")
-    if broken is crashes:  # nothing was compared, so the verdict does not say "differs"
-        assert lines[-1].endswith("raised an error before it could be compared (see ✗ above).")
+    if broken is not returns_text:  # the learner's code raised: the verdict says so
+        assert lines[-1].endswith("raised an error (see ✗ above).")
+
+
+def test_a_failing_example_label_never_hides_the_finding(capsys):
+    def broken_label(*args):
+        raise RuntimeError("no label")
+
+    assert grade_values("sum", lambda x: x + 1, lambda x: x, [(np.zeros(2),)],
+                        describe=broken_label) is False
+    assert "example 1 of 1: largest difference 1" in verdict(capsys)[0]
 
 
 def test_the_unet_grader_survives_stubs_and_crashes(capsys):

@@ -150,7 +150,10 @@ def test_shape_figure_draws_the_u_and_the_memory_without_pyplot():
     assert "262 MiB" in " ".join(text.get_text() for text in memory_axes.texts)
     failed = shape_figure(shape_report(100))
     assert failed.axes[0].get_title().startswith("100 does not work with same padding: drawn "
-                                                 "for 96")
+                                                 "for 96")  # 96 and 112 are equally close
+    assert "drawn for 112, the closest" in shape_figure(shape_report(110)).axes[0].get_title()
+    unpadded = shape_figure(shape_report(571, padding="valid"))
+    assert "drawn for 572, the closest" in unpadded.axes[0].get_title()
 
 
 def test_shape_explorer_follows_its_controls():

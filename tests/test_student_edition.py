@@ -8,6 +8,7 @@ exercise) is run top to bottom: the stub raises NotImplementedError and its grad
 import ast
 import hashlib
 import inspect
+import subprocess
 import sys
 from pathlib import Path
 
@@ -193,6 +194,15 @@ def test_force_never_removes_the_repository_its_folders_or_anything_outside(tmp_
     assert (outside / "keep.txt").read_text() == "mine"
     assert teacher_hashes() == before
     assert student_edition.force_refusal(ROOT / "student_edition") is None
+
+
+def test_force_refuses_every_top_level_folder_that_git_tracks():
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+    folders = {path.split("/")[0] for path in tracked if "/" in path}
+    assert {"notebooks", "browser_tests", "docs"} <= folders
+    for folder in sorted(folders):
+        assert student_edition.force_refusal(ROOT / folder / "x") is not None, folder
 
 
 def test_the_first_exercise_runs_top_to_bottom_and_its_grader_says_not_implemented(built):

@@ -35,8 +35,9 @@ MARKDOWN_PLACEHOLDER = ("**Your answer:** write it here, then compare with a cla
                         "teacher.")
 EXERCISE = re.compile(r"\bExercise\s+(\w+)", re.IGNORECASE)
 # Top-level folders of the repository that --force must never remove (nor anything inside them).
+# tests/test_student_edition.py checks that every folder git tracks is in it.
 PROTECTED = {".git", ".ci", ".venv", ".venv-colab", "notebooks", "data", "unet_helpers", "tests",
-             "tools", "benchmarks"}
+             "tools", "benchmarks", "browser_tests", "docs"}
 
 README = """\
 # Student edition of "U-Net, block by block"

@@ -110,7 +110,7 @@ def shape_figure(report):
     """The U (``network_plots.draw_unet``) beside the training memory for each batch size.
 
     A matplotlib ``Figure`` (not pyplot). For a size that does not work, both are drawn for
-    the nearest size that does, and the title says so.
+    the closest size that does (the lower one on a tie), and the title says so.
     """
     from .explorer_layout import new_figure
     from .network_plots import draw_unet
@@ -119,7 +119,8 @@ def shape_figure(report):
     if not report["ok"]:
         settings = {key: report[key] for key in ("depth", "base_filters", "channels",
                                                  "num_classes", "padding", "batch_size")}
-        drawn = shape_report(report["nearest"][0], **settings)
+        closest = min(report["nearest"], key=lambda size: abs(size - report["size"]))
+        drawn = shape_report(closest, **settings)
     size, channels, depth = drawn["size"], drawn["channels"], drawn["depth"]
     figure = new_figure(10.0, 1.3 + 0.9 * (depth + 1))
     u_axes, memory_axes = figure.subplots(1, 2, width_ratios=(3, 1))
@@ -129,7 +130,7 @@ def shape_figure(report):
              f"{drawn['padding']} padding, input {size}×{size}×{channels}")
     if not report["ok"]:
         title = (f"{report['size']} does not work with {report['padding']} padding: drawn for "
-                 f"{size}, the nearest size that does")
+                 f"{size}, the closest size that does")
     u_axes.set_title(title, fontsize=10)
     _draw_memory(memory_axes, drawn)
     return figure

@@ -58,8 +58,7 @@ class Report:
         elif self.passed:
             print(f"Your {self.what} matches the reference.")
         elif self.raised:
-            print(f"Not yet: your {self.what} raised an error before it could be compared "
-                  "(see ✗ above).")
+            print(f"Not yet: your {self.what} raised an error (see ✗ above).")
         else:
             print(f"Not yet: your {self.what} differs from the reference (see ✗ above).")
         return self.passed

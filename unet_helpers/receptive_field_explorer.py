@@ -20,7 +20,7 @@ from .receptive_field import input_gradients, nonzero_extent, receptive_field_si
 __all__ = ["MAX_DEPTH", "receptive_field_box", "receptive_field_report", "format_receptive_field",
            "draw_receptive_field", "show_receptive_field", "receptive_field_explorer"]
 
-MAX_DEPTH = 4          # encoder blocks: 4 poolings' worth of context on a 96 x 96 input
+MAX_DEPTH = 4          # encoder blocks; encoder 4's output comes after 3 poolings
 SIZE, IMAGES, FILTERS = 96, 16, 4
 
 
