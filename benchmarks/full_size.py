@@ -69,8 +69,9 @@ def _build(size, base_filters, remat):
     if remat == "full":
         with keras.RematScope(mode="full"):
             return build_unet((size, size, 3), base_filters=base_filters)
-    no_training_argument = (keras.layers.Conv2D, keras.layers.Activation,   # Conv2DTranspose
-                            keras.layers.MaxPooling2D, keras.layers.Concatenate)  # is a Conv2D
+    no_training_argument = (keras.layers.Conv2D, keras.layers.Conv2DTranspose,
+                            keras.layers.Activation, keras.layers.MaxPooling2D,
+                            keras.layers.Concatenate)
     names = [layer.name for layer in build_unet((size, size, 3), base_filters=base_filters).layers
              if isinstance(layer, no_training_argument)]
     keras.backend.clear_session()  # the same layer names again

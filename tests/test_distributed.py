@@ -11,6 +11,7 @@ import pytest
 from unet_helpers.multi_worker import free_ports, run_local_workers, tf_config
 
 MIRRORED_SCRIPT = textwrap.dedent("""
+    import json
     import numpy as np
     from unet_helpers.startup import quiet_tensorflow
     quiet_tensorflow()
@@ -46,7 +47,7 @@ MIRRORED_SCRIPT = textwrap.dedent("""
         "largest_weight_difference": max(float(np.abs(a - b).max()) for a, b in
                                          zip(two_model.get_weights(), one_model.get_weights())),
         "fit_loss": history.history["loss"][-1]}))
-""").replace("import numpy as np", "import json\nimport numpy as np", 1)
+""")
 
 
 def test_tf_config_names_every_worker_and_this_one():
@@ -70,6 +71,30 @@ def test_run_local_workers_checks_its_arguments(bad, tmp_path):
         run_local_workers(2, steps=bad, out_dir=tmp_path)
 
 
+def test_the_custom_step_refuses_what_would_fail_deep_inside_tensorflow():
+    import tensorflow as tf
+
+    from unet_helpers.distributed import global_batch_size, train_steps
+
+    strategy = tf.distribute.get_strategy()
+    images = np.zeros((8, 32, 32, 1), "float32")
+    cases = [((images, images), "must be a tf.data.Dataset .*from_tensor_slices"),
+             (tf.data.Dataset.from_tensor_slices(images).batch(4), "yield \\(images, masks\\)"),
+             (tf.data.Dataset.from_tensor_slices((images, images)), "not batches .* batch it first"),
+             (tf.data.Dataset.from_tensor_slices((images, images)).batch(4),
+              "drop_remainder=True")]
+    for dataset, message in cases:
+        with pytest.raises(ValueError, match=message):
+            train_steps(strategy, None, None, dataset, 1)
+    with pytest.raises(ValueError, match="must be a tf.distribute strategy"):
+        global_batch_size(4, 2)
+
+
+def test_workers_that_do_not_finish_in_time_are_stopped_and_named(tmp_path):
+    with pytest.raises(RuntimeError, match="worker 0 did not finish in 1 s"):
+        run_local_workers(2, steps=1, out_dir=tmp_path, timeout=1)
+
+
 def test_split_cpu_after_tensorflow_started_says_restart():
     import tensorflow as tf
 
@@ -91,7 +116,7 @@ def test_two_cpu_replicas_with_synchronized_batchnorm_train_like_one_big_batch()
     # Each replica sees 4 images, divides by the global 8, the gradients are summed, and
     # BatchNorm averages over all 8: the same steps as one device with batches of 8.
     np.testing.assert_allclose(figures["two_losses"], figures["one_losses"], rtol=1e-4)
-    assert figures["largest_weight_difference"] < 1e-3
+    assert figures["largest_weight_difference"] < 5e-4  # half an Adam step at lr 1e-3
     assert np.isfinite(figures["fit_loss"])  # Keras' own fit works under MirroredStrategy
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from unet_helpers.blocks import decoder_block
-from unet_helpers.transposed_conv import (count_taps, overlap_counts, phase_sums,
+from unet_helpers.transposed_conv import (count_taps, overlap_counts, overlap_kind, phase_sums,
                                           spread_one_pixel, taps_per_phase,
                                           transposed_output_size)
 from unet_helpers.upsamplers import (UPSAMPLERS, build_upsampler, checkerboard_strength,
@@ -130,6 +130,18 @@ def test_taps_per_phase_matches_the_interior_of_the_overlap_map(kernel, strides,
     interior = counts[kernel:-kernel, kernel:-kernel]
     products = {a * b for a in expected for b in expected}
     assert set(np.unique(interior).tolist()) == products
+
+
+@pytest.mark.parametrize("kernel, strides, kind", [
+    (2, 2, "even"), (4, 2, "even"), (3, 3, "even"), (3, 2, "uneven"), (5, 2, "uneven"),
+    (4, 3, "uneven"), (1, 2, "holes"), (2, 3, "holes"),
+])
+def test_overlap_kind_follows_the_interior_of_the_overlap_map(kernel, strides, kind):
+    assert overlap_kind(kernel, strides) == kind
+    interior = overlap_counts(kernel, strides, input_size=8)[kernel:-kernel, kernel:-kernel]
+    values = set(np.unique(interior).tolist())
+    assert (0 in values) == (kind == "holes")
+    assert (len(values) == 1) == (kind == "even")
 
 
 def test_taps_per_phase_rejects_zero():

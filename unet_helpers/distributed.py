@@ -51,7 +51,34 @@ def split_cpu(count=2):
 def global_batch_size(per_replica_batch, strategy):
     """Images per step across all replicas: ``per_replica_batch × strategy.num_replicas_in_sync``."""
     check_positive_int(per_replica_batch, "per_replica_batch", "the series trains with 8")
+    _check_strategy(strategy)
     return per_replica_batch * strategy.num_replicas_in_sync
+
+
+def _check_strategy(strategy):
+    if not hasattr(strategy, "num_replicas_in_sync") or not hasattr(strategy, "run"):
+        raise ValueError(f"strategy must be a tf.distribute strategy, e.g. "
+                         f"tf.distribute.MirroredStrategy(), got {strategy!r}.")
+
+
+def _check_dataset(dataset):
+    """Raise unless ``dataset`` is a tf.data.Dataset of ``(images, masks)`` batches."""
+    import tensorflow as tf
+
+    if not isinstance(dataset, tf.data.Dataset):
+        raise ValueError(f"dataset must be a tf.data.Dataset of (images, masks) batches, got "
+                         f"{type(dataset).__name__}. For arrays: tf.data.Dataset."
+                         "from_tensor_slices((images, masks)).batch(global_batch, "
+                         "drop_remainder=True).")
+    spec = dataset.element_spec
+    if not (isinstance(spec, tuple) and len(spec) == 2
+            and all(getattr(part, "shape", None) is not None for part in spec)):
+        raise ValueError("The dataset must yield (images, masks) pairs, e.g. "
+                         "tf.data.Dataset.from_tensor_slices((images, masks)).")
+    if spec[0].shape.rank != 4:
+        raise ValueError(f"The dataset yields images of shape {tuple(spec[0].shape)}, not "
+                         "batches (batch, H, W, C): batch it first, dataset.batch(global_batch, "
+                         "drop_remainder=True).")
 
 
 def synchronized_batch_norm(model):
@@ -91,6 +118,7 @@ def make_train_step(strategy, model, optimizer, global_batch):
     the mean over the global batch. ``strategy.reduce(SUM)`` adds the replicas' losses.
     """
     check_positive_int(global_batch, "global_batch", "per-replica batch × replicas")
+    _check_strategy(strategy)
     import tensorflow as tf
 
     with strategy.scope():  # Adam's slots made now, on every replica, not inside the step
@@ -121,6 +149,8 @@ def train_steps(strategy, model, optimizer, dataset, steps):
     workers each one reads the same dataset and keeps its own share (sharding by data).
     """
     check_positive_int(steps, "steps", "e.g. 3")
+    _check_strategy(strategy)
+    _check_dataset(dataset)
     import tensorflow as tf
 
     global_batch = dataset.element_spec[0].shape[0]

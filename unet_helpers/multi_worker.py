@@ -24,6 +24,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -73,16 +74,25 @@ def run_local_workers(workers=2, *, steps=3, synchronized=False, out_dir, timeou
     processes = [subprocess.Popen(command + ["--index", str(index)], env=environment,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                  for index in range(workers)]
-    outputs = []
+    deadline = time.monotonic() + timeout  # one deadline for all the workers together
+    outputs, timed_out = [], False
     try:
         for process in processes:
-            outputs.append(process.communicate(timeout=timeout)[0])
+            try:
+                outputs.append(process.communicate(
+                    timeout=max(deadline - time.monotonic(), 0.1))[0])
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                process.kill()
+                outputs.append(process.communicate()[0])
     finally:
         for process in processes:
             process.kill()
     for index, (process, output) in enumerate(zip(processes, outputs)):
-        if process.returncode != 0:
-            raise RuntimeError(f"worker {index} failed (exit {process.returncode}):\n{output[-3000:]}")
+        if timed_out or process.returncode != 0:
+            why = (f"did not finish in {timeout} s" if timed_out
+                   else f"failed (exit {process.returncode})")
+            raise RuntimeError(f"worker {index} {why}:\n{output[-3000:]}")
     return [dict(np.load(out_dir / f"worker_{index}.npz")) for index in range(workers)]
 
 
@@ -91,7 +101,7 @@ def _train_one_worker(index, ports, steps, synchronized, out_dir):
     import keras
     import tensorflow as tf
 
-    from .distributed import synchronized_batch_norm, train_steps
+    from .distributed import global_batch_size, synchronized_batch_norm, train_steps
     from .model import build_small_unet
     from .synthetic import synthetic_cells
 
@@ -99,7 +109,7 @@ def _train_one_worker(index, ports, steps, synchronized, out_dir):
     keras.utils.set_random_seed(0)             # the same starting weights on every worker
     images, masks = synthetic_cells(32, 32, seed=1)
     per_worker_batch = 4
-    global_batch = per_worker_batch * strategy.num_replicas_in_sync
+    global_batch = global_batch_size(per_worker_batch, strategy)
     dataset = tf.data.Dataset.from_tensor_slices((images, masks)).repeat()
     dataset = dataset.batch(global_batch, drop_remainder=True)
     with strategy.scope():

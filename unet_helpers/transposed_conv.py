@@ -11,7 +11,7 @@ import numpy as np
 from .checks import check_padding
 
 __all__ = ["transposed_output_size", "spread_one_pixel", "count_taps", "overlap_counts",
-           "taps_per_phase", "phase_sums"]
+           "taps_per_phase", "overlap_kind", "phase_sums"]
 
 
 def transposed_output_size(size, kernel_size, strides, padding="same"):
@@ -75,6 +75,14 @@ def taps_per_phase(kernel_size, strides):
         raise ValueError(f"kernel_size and strides must be at least 1; got {kernel_size}, "
                          f"{strides}")
     return [len(range(phase, kernel_size, strides)) for phase in range(strides)]
+
+
+def overlap_kind(kernel_size, strides):
+    """How the taps overlap, from ``taps_per_phase``: 'even' (every interior output pixel gets
+    as many taps: k divisible by s), 'uneven' (they alternate: a checkerboard pattern) or
+    'holes' (some pixels get none: k < s)."""
+    phases = taps_per_phase(kernel_size, strides)
+    return "holes" if 0 in phases else "even" if len(set(phases)) == 1 else "uneven"
 
 
 def phase_sums(kernel, strides=2):

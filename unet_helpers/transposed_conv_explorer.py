@@ -18,7 +18,7 @@ import functools
 import numpy as np
 
 from .checks import check_padding, check_whole_number
-from .transposed_conv import (overlap_counts, spread_one_pixel, taps_per_phase,
+from .transposed_conv import (overlap_counts, overlap_kind, spread_one_pixel, taps_per_phase,
                               transposed_output_size)
 
 __all__ = ["transposed_conv_report", "format_transposed_conv", "draw_transposed_conv",
@@ -75,7 +75,7 @@ def transposed_conv_report(kernel_size=3, strides=2, input_size=4, padding="same
     _check(kernel_size, strides, input_size, padding, row, col)
     counts, inputs, spread, kernel = _maps(kernel_size, strides, input_size, padding, row, col)
     phases = taps_per_phase(kernel_size, strides)
-    overlap = "holes" if 0 in phases else "even" if len(set(phases)) == 1 else "uneven"
+    overlap = overlap_kind(kernel_size, strides)
     reached = spread > 0
     return {"kernel_size": kernel_size, "strides": strides, "input_size": input_size,
             "padding": padding, "pixel": (row, col),
