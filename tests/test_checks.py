@@ -18,7 +18,7 @@ from unet_helpers.data_checks import (check_array, check_binary_masks, check_fin
 from unet_helpers.evaluation import check_binary_model, check_model_images, check_threshold
 from unet_helpers.head import check_head_and_loss, check_output_activation
 from unet_helpers.model import build_unet
-from unet_helpers.pipeline import check_dataset_options
+from unet_helpers.pipeline import check_dataset_options, check_num_classes
 from unet_helpers.training import check_learning_rate
 
 
@@ -153,6 +153,8 @@ CHECKS = {  # function: (good arguments, bad arguments, words the error must con
     check_learning_rate: ((2e-3,), (0,), "learning_rate must be a number in (0, 1]"),
     check_whole_number: ((8, "size", 8), (4, "size", 8), "size must be a whole number >= 8"),
     check_dataset_options: ((8, True, False, 0), (8, True, False, -1), "seed must be a whole number"),
+    check_num_classes: (("classes", 3, "e.g."), ("binary", 3, "e.g."),
+                        "num_classes is for task='classes' only"),
     check_mask_conventions: (({"a.png": [0, 1], "b.png": [0, 255]},),
                              ({"a.png": [0, 1, 15, 255]},), "PASCAL VOC convention"),
 }

@@ -18,7 +18,8 @@ from .data_checks import (check_array, check_binary_masks, check_images, check_p
                           check_regression_targets, mask_values_kind)
 from .training import BATCH_SIZE
 
-__all__ = ["TASKS", "augment_pair", "make_dataset", "check_dataset_options"]
+__all__ = ["TASKS", "augment_pair", "make_dataset", "check_dataset_options",
+           "check_num_classes", "augment_batch_prefetch"]
 
 TASKS = ("binary", "classes", "regression")
 
@@ -47,15 +48,36 @@ def augment_pair(image, mask, seed):
     return both[..., :channels], tf.cast(both[..., channels:], mask.dtype)
 
 
+def check_num_classes(task, num_classes, example):
+    """Raise unless ``num_classes`` is given exactly when ``task='classes'``; ``example`` is a
+    call that shows how (the message ends with it)."""
+    if task == "classes" and num_classes is None:
+        raise ValueError("task='classes' needs num_classes (background counts as a class), "
+                         f"e.g. {example}.")
+    if task != "classes" and num_classes is not None:
+        raise ValueError(f"num_classes is for task='classes' only, got num_classes="
+                         f"{num_classes!r} with task={task!r}: pass task='classes' too, or "
+                         "leave num_classes out.")
+
+
+def augment_batch_prefetch(dataset, batch_size, augment, seed):
+    """The end of every input pipeline of the series: with ``augment`` the same random flips and
+    rotation for each image and its mask (``augment_pair``, new every epoch), then batches of
+    ``batch_size`` and prefetching."""
+    if augment:
+        seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+        dataset = tf.data.Dataset.zip((dataset, seeds)).map(
+            lambda pair, s: augment_pair(pair[0], pair[1], s), num_parallel_calls=tf.data.AUTOTUNE)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
 def _check_targets(masks, task, num_classes):
     if task not in TASKS:
         raise ValueError(f"task must be 'binary' (0/1 masks, a sigmoid head), 'classes' (class "
                          "ids, a softmax head) or 'regression' (real-valued targets), got "
                          f"{task!r}.")
-    if task != "classes" and num_classes is not None:
-        raise ValueError(f"num_classes is for task='classes' only, got num_classes="
-                         f"{num_classes!r} with task={task!r}: pass task='classes' too, or "
-                         "leave num_classes out.")
+    check_num_classes(task, num_classes,
+                      "make_dataset(images, masks, task='classes', num_classes=4)")
     if task == "regression":
         check_regression_targets(masks)
         return
@@ -69,9 +91,6 @@ def _check_targets(masks, task, num_classes):
                              "one mask make it binary first ((masks > 0).astype('float32')).")
         check_binary_masks(masks)
         return
-    if num_classes is None:
-        raise ValueError("task='classes' needs num_classes (background counts as a class), "
-                         "e.g. make_dataset(images, masks, task='classes', num_classes=4).")
     if masks.shape[-1] != 1:
         raise ValueError(f"Class-id masks hold one id per pixel, (N, H, W, 1); got "
                          f"{masks.shape}. Turn one-hot masks into ids with "
@@ -112,8 +131,4 @@ def make_dataset(images, masks, batch_size=BATCH_SIZE, *, task="binary", num_cla
         dataset = dataset.cache()
     if shuffle:
         dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-    if augment:
-        seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
-        dataset = tf.data.Dataset.zip((dataset, seeds)).map(
-            lambda pair, s: augment_pair(pair[0], pair[1], s), num_parallel_calls=tf.data.AUTOTUNE)
-    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return augment_batch_prefetch(dataset, batch_size, augment, seed)

@@ -37,7 +37,7 @@ from .class_masks import check_class_ids
 from .data_checks import check_mask_conventions, mask_values_kind
 from .folders import (MAX_CLASS_ID, VOC_VOID_COLOUR, pair_files, read_image, read_mask,
                       target_size)
-from .pipeline import augment_pair, check_dataset_options
+from .pipeline import augment_batch_prefetch, check_dataset_options, check_num_classes
 from .training import BATCH_SIZE
 
 __all__ = ["STREAM_TASKS", "FolderScan", "scan_folder", "stream_folder"]
@@ -113,16 +113,10 @@ def _check_options(batch_size, task, num_classes, shuffle, augment, seed):
                          f"ids, a softmax head), got {task!r}. Mask files hold labels; for "
                          "real-valued targets load arrays and use make_dataset(..., "
                          "task='regression').")
+    check_num_classes(task, num_classes,
+                      "stream_folder(images_dir, masks_dir, task='classes', num_classes=4)")
     if task == "classes":
-        if num_classes is None:
-            raise ValueError("task='classes' needs num_classes (background counts as a class), "
-                             "e.g. stream_folder(images_dir, masks_dir, task='classes', "
-                             "num_classes=4).")
         check_whole_number(num_classes, "num_classes", 2, "background counts as a class")
-    elif num_classes is not None:
-        raise ValueError(f"num_classes is for task='classes' only, got num_classes="
-                         f"{num_classes!r} with task={task!r}: pass task='classes' too, or "
-                         "leave num_classes out.")
 
 
 def _check_task(values, task, num_classes):
@@ -181,8 +175,4 @@ def stream_folder(images_dir, masks_dir, batch_size=BATCH_SIZE, *, size=None, ta
     if shuffle:
         files = files.shuffle(len(scan.pairs), seed=seed, reshuffle_each_iteration=True)
     dataset = files.map(read, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    if augment:
-        seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
-        dataset = tf.data.Dataset.zip((dataset, seeds)).map(
-            lambda pair, s: augment_pair(pair[0], pair[1], s), num_parallel_calls=tf.data.AUTOTUNE)
-    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return augment_batch_prefetch(dataset, batch_size, augment, seed)
